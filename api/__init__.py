@@ -1,0 +1,1 @@
+"""The edge: the FastAPI app, its REST routers and the GraphQL schema."""

@@ -1,0 +1,89 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from api.errors import error_response, install_error_handlers
+from api.graphql.schema import create_graphql_router
+from api.routers import claims, health, sources, verify
+from crosscheck import __version__
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings, get_settings
+from embeddings.encoder import Encoder
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1_000_000
+INDEX_SAVE_INTERVAL_SECONDS = 30.0
+
+DESCRIPTION = """
+Cross-source claim verification. Store statements attributed to **who asserted them**, then ask
+which statements from other sources corroborate or contradict a claim, and why.
+
+Errors always have the body `{"error": {"code", "message", "field"?}}`.
+GraphQL (with GraphiQL) is served at `/graphql`.
+"""
+
+
+async def _save_periodically(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(INDEX_SAVE_INTERVAL_SECONDS)
+        if runtime.ready:
+            await asyncio.to_thread(runtime.claim_index.save_if_dirty)
+
+
+def create_app(settings: Settings | None = None, *, encoder: Encoder | None = None) -> FastAPI:
+    """The app; the model and index load in the background after start (see ``/readyz``)."""
+    runtime = Runtime(settings or get_settings(), encoder=encoder)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loader = threading.Thread(target=_start_quietly, args=(runtime,), name="crosscheck-start", daemon=True)
+        loader.start()
+        saver = asyncio.create_task(_save_periodically(runtime))
+        try:
+            yield
+        finally:
+            saver.cancel()
+            await asyncio.to_thread(loader.join)
+            await asyncio.to_thread(runtime.close)
+
+    app = FastAPI(
+        title="crosscheck",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body_size(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
+            return error_response(
+                413, "payload_too_large", f"request bodies are limited to {MAX_REQUEST_BYTES} bytes"
+            )
+        return await call_next(request)
+
+    app.include_router(health.router)
+    app.include_router(sources.router)
+    app.include_router(claims.router)
+    app.include_router(verify.router)
+    app.include_router(create_graphql_router(), prefix="/graphql", include_in_schema=False)
+    return app
+
+
+def _start_quietly(runtime: Runtime) -> None:
+    # The failure is logged and reported by /readyz; the thread must not crash the server.
+    with contextlib.suppress(Exception):
+        runtime.start()

@@ -1,0 +1,51 @@
+"""Typed request dependencies: one database session per request, and the process runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from crosscheck.indexing.service import ClaimIndex
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings
+from crosscheck.stance.schemas import StanceJudge
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A session for this request; whatever it did not commit is rolled back."""
+    session = runtime.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+def get_claim_index(runtime: RuntimeDep) -> ClaimIndex:
+    """The claim index, or a 503 ``not_ready`` while the model and index load."""
+    return runtime.claim_index
+
+
+def get_judge(runtime: RuntimeDep) -> StanceJudge:
+    return runtime.judge
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClaimIndexDep = Annotated[ClaimIndex, Depends(get_claim_index)]
+JudgeDep = Annotated[StanceJudge, Depends(get_judge)]

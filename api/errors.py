@@ -1,0 +1,88 @@
+"""Every error leaves as ``{"error": {"code", "message", "field"?}}``; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from crosscheck.errors import CrosscheckError
+
+log = logging.getLogger(__name__)
+
+_LOCATION_PREFIXES = {"body", "query", "path", "header"}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
+    detail: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        detail["field"] = field
+    detail.update(extra)
+    return JSONResponse(status_code=status, content={"error": detail})
+
+
+def field_path(location: tuple[int | str, ...] | list[int | str]) -> str | None:
+    """``("body", "sources", 0)`` -> ``"sources.0"``; the location part is dropped."""
+    parts = [str(p) for p in location]
+    if parts and parts[0] in _LOCATION_PREFIXES:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CrosscheckError)
+    return error_response(exc.status_code, exc.code, exc.message, exc.field)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"field": field_path(e.get("loc", ())), "message": e.get("msg", "invalid")}
+        for e in exc.errors()
+    ]
+    first = problems[0] if problems else {"field": None, "message": "invalid request"}
+    return error_response(
+        422, "validation_error", str(first["message"]), first["field"], details=problems
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+    return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "an internal error occurred; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(CrosscheckError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Not found"},
+    422: {"model": ErrorBody, "description": "Invalid input"},
+    503: {"model": ErrorBody, "description": "Model or index still loading"},
+}

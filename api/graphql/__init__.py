@@ -1,0 +1,1 @@
+"""The GraphQL schema, composed from per-domain query and mutation types."""

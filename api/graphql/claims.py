@@ -1,0 +1,95 @@
+"""GraphQL: claim queries and mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from sqlalchemy.orm import Session
+from strawberry.types import Info
+
+from api.graphql.types import ClaimConnection, ClaimType, PageInfo
+from crosscheck.claims import service as claim_service
+from crosscheck.claims.registry import forget_claim, record_claim
+from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.pagination import DEFAULT_LIMIT
+from crosscheck.sources import service as source_service
+
+
+@strawberry.input(description="A statement and who asserted it: `source` (a name) or `sourceId`")
+class ClaimInput:
+    text: str
+    source: str | None = None
+    source_id: int | None = None
+    stated_at: datetime | None = None
+    url: str | None = None
+    external_id: str | None = None
+
+
+@strawberry.type(description="A stored claim, and whether this call stored it")
+class CreateClaimPayload:
+    claim: ClaimType
+    created: bool
+
+
+@strawberry.type
+class ClaimQuery:
+    @strawberry.field(description="Claims in id order, filtered by source, text and stated-at range")
+    async def claims(
+        self,
+        info: Info,
+        first: int = DEFAULT_LIMIT,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        q: str | None = None,
+        stated_from: datetime | None = None,
+        stated_to: datetime | None = None,
+    ) -> ClaimConnection:
+        def fetch(session: Session) -> ClaimConnection:
+            source_ids = (
+                source_service.resolve_names(session=session, names=sources, field="sources")
+                if sources is not None
+                else None
+            )
+            page = claim_service.list_page(
+                session=session, limit=first, cursor=after, source_ids=source_ids, q=q,
+                stated_from=stated_from, stated_to=stated_to,
+            )
+            return ClaimConnection(
+                items=[ClaimType.from_row(c) for c in page.items],
+                total_count=page.total,
+                page_info=PageInfo(
+                    end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None
+                ),
+            )
+
+        return await info.context.run(fetch)
+
+    @strawberry.field(description="One claim by id")
+    async def claim(self, info: Info, id: int) -> ClaimType:  # noqa: A002  # GraphQL's own name
+        row = await info.context.run(lambda session: claim_service.get(session=session, claim_id=id))
+        return ClaimType.from_row(row)
+
+
+@strawberry.type
+class ClaimMutation:
+    @strawberry.mutation(description="Store a claim; an identical one from the same source is returned")
+    async def create_claim(self, info: Info, input: ClaimInput) -> CreateClaimPayload:  # noqa: A002
+        runtime = info.context.runtime
+
+        def create(session: Session) -> CreateClaimPayload:
+            claim_in = ClaimCreate.model_validate(
+                {k: v for k, v in vars(input).items() if v is not None}
+            )
+            stored = record_claim(session=session, claim_index=runtime.claim_index, claim_in=claim_in)
+            return CreateClaimPayload(claim=ClaimType.from_row(stored.claim), created=stored.created)
+
+        return await info.context.run(create)
+
+    @strawberry.mutation(description="Delete a claim; returns its id")
+    async def delete_claim(self, info: Info, id: int) -> int:  # noqa: A002  # GraphQL's own name
+        runtime = info.context.runtime
+        claim = await info.context.run(
+            lambda session: forget_claim(session=session, claim_index=runtime.claim_index, claim_id=id)
+        )
+        return claim.id

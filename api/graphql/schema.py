@@ -1,0 +1,59 @@
+"""The GraphQL schema and its FastAPI router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from starlette.requests import Request
+from strawberry.extensions import MaskErrors
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from api.graphql.claims import ClaimMutation, ClaimQuery
+from api.graphql.context import GraphQLContext, get_context
+from api.graphql.sources import SourceMutation, SourceQuery
+from api.graphql.verify import VerifyQuery
+
+
+@strawberry.type(description="Read sources and claims, and verify statements")
+class Query(SourceQuery, ClaimQuery, VerifyQuery):
+    pass
+
+
+@strawberry.type(description="Create sources and claims")
+class Mutation(SourceMutation, ClaimMutation):
+    pass
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Mask errors that did not come from crosscheck or GraphQL validation: no internals leak."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[MaskErrors(should_mask_error=_is_unexpected, error_message="internal error")],
+)
+
+
+class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
+    """Gives every error an ``extensions.code``, as clients branch on it."""
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
+        for error in errors:
+            extensions = error.setdefault("extensions", {})
+            if "code" not in extensions:
+                extensions["code"] = (
+                    "INTERNAL_ERROR" if error.get("message") == "internal error" else "GRAPHQL_VALIDATION_FAILED"
+                )
+        return response
+
+
+def create_graphql_router() -> CrosscheckGraphQLRouter:
+    return CrosscheckGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql")

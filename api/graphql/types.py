@@ -1,0 +1,152 @@
+"""GraphQL object types, built from the domain's rows and results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from graphql import GraphQLError
+
+from crosscheck.claims.models import Claim
+from crosscheck.verdicts import service as verdict_service
+from crosscheck.sources.models import Source, SourceKind
+from crosscheck.stance.schemas import Stance
+from crosscheck.verdicts.schemas import MAX_TOP_K, Evidence, Verdict, Verification
+
+SourceKindType = strawberry.enum(SourceKind, name="SourceKind")
+StanceType = strawberry.enum(Stance, name="Stance")
+VerdictType = strawberry.enum(Verdict, name="Verdict")
+
+
+@strawberry.type(name="Source", description="Who asserts things: a government body, agency, outlet, person")
+class SourceType:
+    id: int
+    name: str
+    kind: SourceKindType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    country: str | None
+    aliases: list[str]
+    created_at: datetime
+
+    @strawberry.field(description="How many claims this source has asserted")
+    async def claim_count(self, info: Info) -> int:
+        return await info.context.source_claim_counts.load(self.id)
+
+    @classmethod
+    def from_row(cls, source: Source) -> SourceType:
+        return cls(
+            id=source.id, name=source.name, kind=source.kind, country=source.country,
+            aliases=source.alias_names, created_at=source.created_at,
+        )
+
+
+@strawberry.type(name="SourceRef", description="The short form of a source")
+class SourceRefType:
+    id: int
+    name: str
+
+
+@strawberry.type(name="Claim", description="One statement, attributed to the source that asserted it")
+class ClaimType:
+    id: int
+    text: str
+    source: SourceRefType
+    stated_at: datetime | None
+    url: str | None
+    external_id: str | None
+    document_id: int | None
+    created_at: datetime
+
+    @strawberry.field(description="Stored claims that bear on this one (other sources unless asked)")
+    async def evidence(
+        self,
+        info: Info,
+        stance: StanceType | None = None,  # type: ignore[valid-type]  # see StanceType
+        top_k: int | None = None,
+        include_same_source: bool = False,
+    ) -> list[EvidenceType]:
+        runtime = info.context.runtime
+        if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
+            raise GraphQLError(
+                f"topK must be between 1 and {MAX_TOP_K}",
+                extensions={"code": "BAD_USER_INPUT", "field": "topK"},
+            )
+        verification = await info.context.run(
+            lambda session: verdict_service.verify_stored_claim(
+                session=session, claim_index=runtime.claim_index, judge=runtime.judge,
+                claim_id=self.id, top_k=top_k or runtime.settings.default_top_k,
+                include_same_source=include_same_source,
+            )
+        )
+        return [
+            EvidenceType.from_result(item)
+            for item in verification.evidence
+            if stance is None or item.stance == stance
+        ]
+
+    @classmethod
+    def from_row(cls, claim: Claim) -> ClaimType:
+        return cls(
+            id=claim.id, text=claim.text,
+            source=SourceRefType(id=claim.source.id, name=claim.source.name),
+            stated_at=claim.stated_at, url=claim.url, external_id=claim.external_id,
+            document_id=claim.document_id, created_at=claim.created_at,
+        )
+
+
+@strawberry.type(name="Evidence", description="A stored claim and how it stands towards the verified one")
+class EvidenceType:
+    claim: ClaimType
+    stance: StanceType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    similarity: float
+    confidence: float
+    reasons: list[str]
+
+    @classmethod
+    def from_result(cls, item: Evidence) -> EvidenceType:
+        return cls(
+            claim=ClaimType.from_row(item.claim), stance=item.stance,
+            similarity=round(item.similarity, 4), confidence=item.judgement.confidence,
+            reasons=item.judgement.reasons,
+        )
+
+
+@strawberry.type(name="Verification", description="A verdict and the evidence behind it")
+class VerificationType:
+    verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    corroborating: list[EvidenceType]
+    contradicting: list[EvidenceType]
+    related: list[EvidenceType]
+
+    @classmethod
+    def from_result(cls, verification: Verification) -> VerificationType:
+        def group(stance: Stance) -> list[EvidenceType]:
+            return [EvidenceType.from_result(e) for e in verification.with_stance(stance)]
+
+        return cls(
+            verdict=verification.verdict,
+            corroborating=group(Stance.CORROBORATES),
+            contradicting=group(Stance.CONTRADICTS),
+            related=group(Stance.DISCUSSES),
+        )
+
+
+@strawberry.type(description="Where a page ends, and whether another follows")
+class PageInfo:
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type(description="One page of sources")
+class SourceConnection:
+    items: list[SourceType]
+    total_count: int
+    page_info: PageInfo
+
+
+@strawberry.type(description="One page of claims")
+class ClaimConnection:
+    items: list[ClaimType]
+    total_count: int
+    page_info: PageInfo

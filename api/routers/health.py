@@ -1,0 +1,25 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import RuntimeDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The model and index are loaded", responses={503: {}})
+def readyz(runtime: RuntimeDep) -> JSONResponse:
+    if runtime.ready:
+        return JSONResponse({"status": "ready", "claims_indexed": runtime.claim_index.count()})
+    body = {"status": "loading" if runtime.startup_error is None else "failed"}
+    if runtime.startup_error is not None:
+        body["error"] = runtime.startup_error
+    return JSONResponse(body, status_code=503)

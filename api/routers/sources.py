@@ -1,0 +1,49 @@
+"""REST: sources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.sources import service as source_service
+from crosscheck.sources.models import SourceKind
+from crosscheck.sources.schemas import SourceCreate, SourcePage, SourceRead
+
+router = APIRouter(prefix="/v1/sources", tags=["sources"], responses=ERROR_RESPONSES)
+
+SourceId = Annotated[int, Path(ge=1, le=2**62, description="Source id")]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a source")
+def create_source(source_in: SourceCreate, session: SessionDep) -> SourceRead:
+    source = source_service.create(session=session, source_in=source_in)
+    session.commit()
+    return SourceRead.model_validate(source)
+
+
+@router.get("", summary="List sources")
+def list_sources(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    kind: SourceKind | None = None,
+    country: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Name or alias fragment")] = None,
+) -> SourcePage:
+    page = source_service.list_page(
+        session=session, limit=limit, cursor=cursor, kind=kind, country=country, q=q
+    )
+    return SourcePage(
+        items=[SourceRead.model_validate(s) for s in page.items],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.get("/{source_id}", summary="Get a source")
+def get_source(source_id: SourceId, session: SessionDep) -> SourceRead:
+    return SourceRead.model_validate(source_service.get(session=session, source_id=source_id))

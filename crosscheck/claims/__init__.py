@@ -1,0 +1,1 @@
+"""Claims: single statements, each attributed to the source that asserted it."""

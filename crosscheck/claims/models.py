@@ -1,0 +1,36 @@
+"""ORM row for a claim."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crosscheck.database import Base, UTCDateTime, utcnow
+from crosscheck.sources.models import Source
+
+
+class Claim(Base):
+    """One statement; the same text from the same source is stored once (``content_hash``)."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("source_id", "content_hash"),
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_claims_stated_at", "stated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    stated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    url: Mapped[str | None] = mapped_column(String(2000))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)

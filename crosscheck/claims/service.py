@@ -1,0 +1,142 @@
+"""Storing, finding, listing and deleting claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crosscheck.claims.exceptions import ClaimNotFoundError, ExternalIdTakenError
+from crosscheck.claims.models import Claim
+from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.pagination import ResultPage, paginate
+from crosscheck.sources import service as source_service
+from crosscheck.textnorm import contains_pattern, content_hash
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim after ``create``: ``created`` is false when an identical one already existed."""
+
+    claim: Claim
+    created: bool
+
+
+def _existing(*, session: Session, source_id: int, digest: str, external_id: str | None) -> Claim | None:
+    same_text = session.scalar(
+        select(Claim).where(Claim.source_id == source_id, Claim.content_hash == digest)
+    )
+    if same_text is not None or external_id is None:
+        return same_text
+    same_external = session.scalar(
+        select(Claim).where(Claim.source_id == source_id, Claim.external_id == external_id)
+    )
+    if same_external is not None:
+        raise ExternalIdTakenError(
+            f"external_id {external_id!r} already names claim {same_external.id} of this source",
+            field="external_id",
+        )
+    return None
+
+
+def create(*, session: Session, claim_in: ClaimCreate) -> StoredClaim:
+    """Store a claim once per source and wording; asking again returns the stored one."""
+    if claim_in.source_id is not None:
+        source = source_service.get(session=session, source_id=claim_in.source_id)
+    else:
+        assert claim_in.source is not None  # guaranteed by ClaimCreate's validator
+        source = source_service.get_or_create(session=session, name=claim_in.source)
+    digest = content_hash(claim_in.text)
+    existing = _existing(
+        session=session, source_id=source.id, digest=digest, external_id=claim_in.external_id
+    )
+    if existing is not None:
+        return StoredClaim(claim=existing, created=False)
+    claim = Claim(
+        text=claim_in.text,
+        content_hash=digest,
+        source=source,
+        stated_at=claim_in.stated_at,
+        url=str(claim_in.url) if claim_in.url else None,
+        external_id=claim_in.external_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(claim)
+    except IntegrityError:
+        # Another writer stored the same claim between our check and insert.
+        raced = _existing(session=session, source_id=source.id, digest=digest, external_id=None)
+        if raced is None:
+            raise
+        return StoredClaim(claim=raced, created=False)
+    return StoredClaim(claim=claim, created=True)
+
+
+def get(*, session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise ClaimNotFoundError(f"no claim with id {claim_id}", field="id")
+    return claim
+
+
+def get_many(*, session: Session, claim_ids: Sequence[int]) -> dict[int, Claim]:
+    """Claims by id in one query; unknown ids are simply absent."""
+    if not claim_ids:
+        return {}
+    return {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(set(claim_ids))))}
+
+
+def list_page(
+    *,
+    session: Session,
+    limit: int,
+    cursor: str | None = None,
+    source_ids: Sequence[int] | None = None,
+    q: str | None = None,
+    stated_from: datetime | None = None,
+    stated_to: datetime | None = None,
+) -> ResultPage[Claim]:
+    """Claims in id order, filtered by source, a text fragment and a stated-at range."""
+    filters = []
+    if source_ids is not None:
+        filters.append(Claim.source_id.in_(source_ids))
+    if q:
+        filters.append(Claim.text.ilike(contains_pattern(q.strip()), escape="\\"))
+    if stated_from is not None:
+        filters.append(Claim.stated_at >= stated_from)
+    if stated_to is not None:
+        filters.append(Claim.stated_at <= stated_to)
+    return paginate(
+        session=session, model=Claim, id_column=Claim.id, filters=filters, limit=limit, cursor=cursor
+    )
+
+
+def delete(*, session: Session, claim_id: int) -> Claim:
+    """Remove a claim from the store; the caller removes it from the index after commit."""
+    claim = get(session=session, claim_id=claim_id)
+    session.delete(claim)
+    session.flush()
+    return claim
+
+
+def iter_texts(*, session: Session, claim_ids: Sequence[int] | None = None, chunk: int = 1000) -> Iterator[tuple[int, str]]:
+    """(id, text) of the given claims, or of all claims, in id order, streamed in chunks."""
+    statement = select(Claim.id, Claim.text).order_by(Claim.id)
+    if claim_ids is not None:
+        ids = sorted(set(claim_ids))
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            for row in session.execute(statement.where(Claim.id.in_(part))):
+                yield row.id, row.text
+        return
+    for row in session.execute(statement.execution_options(yield_per=chunk)):
+        yield row.id, row.text
+
+
+def all_ids(*, session: Session) -> list[int]:
+    """Every stored claim id, ascending."""
+    return list(session.scalars(select(Claim.id).order_by(Claim.id)))

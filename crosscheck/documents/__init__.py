@@ -1,0 +1,1 @@
+"""Documents: the articles and releases that claims are taken from."""

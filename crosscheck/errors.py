@@ -1,0 +1,35 @@
+"""Domain errors: each carries a stable code, a message, and the field at fault if any."""
+
+from __future__ import annotations
+
+
+class CrosscheckError(Exception):
+    """Base of every error the service reports to a client."""
+
+    code = "error"
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFoundError(CrosscheckError):
+    code = "not_found"
+    status_code = 404
+
+
+class ConflictError(CrosscheckError):
+    code = "conflict"
+    status_code = 409
+
+
+class InvalidInputError(CrosscheckError):
+    code = "invalid_input"
+    status_code = 422
+
+
+class NotReadyError(CrosscheckError):
+    code = "not_ready"
+    status_code = 503

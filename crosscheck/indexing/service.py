@@ -1,0 +1,156 @@
+"""The claim index: derived from the database, saved atomically, repaired at start-up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from crosscheck.claims import service as claim_service
+from embeddings.encoder import Encoder, Vectors
+from embeddings.faiss_index import FaissIndex
+from embeddings.index import ClaimIds, IndexArtifactError
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What bringing the index in step with the database did."""
+
+    added: int
+    removed: int
+    total: int
+    seconds: float
+
+
+class ClaimIndex:
+    """The claim vectors of one process: search, add, remove, and save when changed."""
+
+    def __init__(self, *, index: FaissIndex, encoder: Encoder, directory: Path, batch_size: int = 64):
+        self._index = index
+        self._encoder = encoder
+        self._directory = directory
+        self._batch_size = batch_size
+        self._dirty = False
+        self._save_lock = threading.Lock()
+
+    @property
+    def encoder(self) -> Encoder:
+        return self._encoder
+
+    @property
+    def directory(self) -> Path:
+        return self._directory
+
+    def count(self) -> int:
+        return self._index.count()
+
+    def ids(self) -> ClaimIds:
+        return self._index.ids()
+
+    def add_texts(self, items: Iterable[tuple[int, str]], progress: ProgressCallback | None = None) -> int:
+        """Encode and index (id, text) pairs in batches; returns how many were added."""
+        added = 0
+        batch: list[tuple[int, str]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= self._batch_size:
+                added += self._add_batch(batch, progress)
+                batch = []
+        if batch:
+            added += self._add_batch(batch, progress)
+        return added
+
+    def _add_batch(self, batch: Sequence[tuple[int, str]], progress: ProgressCallback | None) -> int:
+        vectors = self._encoder.encode([text for _, text in batch])
+        self._index.add([claim_id for claim_id, _ in batch], vectors)
+        self._dirty = True
+        if progress is not None:
+            progress(len(batch))
+        return len(batch)
+
+    def remove(self, claim_ids: Sequence[int]) -> int:
+        removed = self._index.remove(claim_ids)
+        self._dirty = self._dirty or removed > 0
+        return removed
+
+    def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
+        """(claim id, cosine) of the ``k`` nearest claims to one query vector, best first."""
+        scores, ids = self._index.search(query.reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def save(self) -> None:
+        with self._save_lock:
+            self._dirty = False
+            metadata = self._index.save(self._directory)
+        log.info("saved index: %d claims to %s", metadata.count, self._directory)
+
+    def save_if_dirty(self) -> bool:
+        if not self._dirty:
+            return False
+        self.save()
+        return True
+
+
+def _load_or_new(*, directory: Path, encoder: Encoder) -> tuple[FaissIndex, str | None]:
+    """The saved index, or an empty one and the reason the saved one could not be used."""
+    try:
+        return FaissIndex.load(directory, model=encoder.model_name, dimension=encoder.dimension), None
+    except IndexArtifactError as exc:
+        return FaissIndex(encoder.dimension, model=encoder.model_name), str(exc)
+
+
+def sync_with_store(
+    *, claim_index: ClaimIndex, session: Session, progress: ProgressCallback | None = None
+) -> SyncReport:
+    """Make the index hold exactly the claims in the database: add missing, drop deleted."""
+    started = time.perf_counter()
+    stored = np.asarray(claim_service.all_ids(session=session), dtype=np.int64)
+    held = claim_index.ids()
+    missing = np.setdiff1d(stored, held, assume_unique=True)
+    extra = np.setdiff1d(held, stored, assume_unique=True)
+    removed = claim_index.remove([int(i) for i in extra])
+    added = claim_index.add_texts(
+        claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
+    )
+    return SyncReport(
+        added=added, removed=removed, total=claim_index.count(), seconds=time.perf_counter() - started
+    )
+
+
+def open_claim_index(
+    *,
+    directory: Path,
+    encoder: Encoder,
+    session: Session,
+    batch_size: int = 64,
+    rebuild: bool = False,
+    progress: ProgressCallback | None = None,
+) -> tuple[ClaimIndex, SyncReport]:
+    """Load the saved index, repair it from the database if it is missing, stale or corrupt."""
+    if rebuild:
+        index, problem = FaissIndex(encoder.dimension, model=encoder.model_name), "rebuild requested"
+    else:
+        index, problem = _load_or_new(directory=directory, encoder=encoder)
+    if problem is not None:
+        log.warning("index at %s unusable (%s): rebuilding from the database", directory, problem)
+    claim_index = ClaimIndex(index=index, encoder=encoder, directory=directory, batch_size=batch_size)
+    report = sync_with_store(claim_index=claim_index, session=session, progress=progress)
+    if report.added or report.removed:
+        log.info(
+            "index caught up with the database: +%d -%d, %d claims, %.2fs",
+            report.added, report.removed, report.total, report.seconds,
+        )
+    if problem is not None or report.added or report.removed:
+        claim_index.save()
+    return claim_index, report
+

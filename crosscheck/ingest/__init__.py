@@ -1,0 +1,1 @@
+"""Ingest: loading sources and claims from files."""

@@ -1,0 +1,10 @@
+"""Every ORM model, imported in one place so metadata (and Alembic) sees all tables."""
+
+from __future__ import annotations
+
+from crosscheck.claims.models import Claim
+from crosscheck.database import Base
+from crosscheck.documents.models import Document
+from crosscheck.sources.models import Source, SourceAlias
+
+__all__ = ["Base", "Claim", "Document", "Source", "SourceAlias"]

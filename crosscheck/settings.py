@@ -1,0 +1,62 @@
+"""Typed service settings, read once from the environment (prefix ``CROSSCHECK_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from embeddings.encoder import PACKAGED_MODEL
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with; validated at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="CROSSCHECK_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./var/crosscheck.db",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    index_dir: Path = Field(default=Path("./var/index"), description="Where the vector index lives")
+    model: str = Field(
+        default=PACKAGED_MODEL,
+        description="Sentence-transformers model: a local folder, or the packaged default",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    encode_batch_size: int = Field(default=64, ge=1, le=4096)
+    max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
+    default_top_k: int = Field(default=10, ge=1, le=100)
+    related_threshold: float = Field(
+        default=0.35, ge=-1.0, le=1.0, description="Cosine similarity below which a claim is unrelated"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("model")
+    @classmethod
+    def _model_exists(cls, value: str) -> str:
+        if value != PACKAGED_MODEL and not Path(value).is_dir():
+            raise ValueError(f"model folder {value!r} does not exist (models load offline only)")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, validated on first use."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Sources: who asserts things (governments, agencies, outlets, people)."""

@@ -1,0 +1,123 @@
+"""Creating, finding and listing sources; names and aliases resolve to exactly one source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from crosscheck.pagination import ResultPage, paginate
+from crosscheck.sources.exceptions import SourceNameTakenError, SourceNotFoundError
+from crosscheck.sources.models import Source, SourceAlias, SourceKind
+from crosscheck.sources.schemas import SourceCreate
+from crosscheck.textnorm import clean_text, contains_pattern, name_key
+
+
+def find_by_name(*, session: Session, name: str) -> Source | None:
+    """The source called ``name`` or known by it as an alias, ignoring case and spacing."""
+    key = name_key(name)
+    source = session.scalar(select(Source).where(Source.name_key == key))
+    if source is not None:
+        return source
+    return session.scalar(
+        select(Source).join(SourceAlias, SourceAlias.source_id == Source.id).where(
+            SourceAlias.alias_key == key
+        )
+    )
+
+
+def _ensure_names_free(*, session: Session, names: Iterable[str]) -> None:
+    for name in names:
+        owner = find_by_name(session=session, name=name)
+        if owner is not None:
+            raise SourceNameTakenError(
+                f"{name!r} already names source {owner.id} ({owner.name})", field="name"
+            )
+
+
+def create(*, session: Session, source_in: SourceCreate) -> Source:
+    """Store a new source; its name and aliases must not name any other source."""
+    aliases = [a for a in source_in.aliases if name_key(a) != name_key(source_in.name)]
+    _ensure_names_free(session=session, names=[source_in.name, *aliases])
+    source = Source(
+        name=source_in.name,
+        name_key=name_key(source_in.name),
+        kind=source_in.kind,
+        country=source_in.country or None,
+        aliases=[SourceAlias(alias=a, alias_key=name_key(a)) for a in aliases],
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def get_or_create(*, session: Session, name: str) -> Source:
+    """The source known by ``name``, created (kind ``other``) when none is."""
+    existing = find_by_name(session=session, name=name)
+    if existing is not None:
+        return existing
+    return create(session=session, source_in=SourceCreate(name=clean_text(name)))
+
+
+def get(*, session: Session, source_id: int) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise SourceNotFoundError(f"no source with id {source_id}", field="source_id")
+    return source
+
+
+def get_many(*, session: Session, source_ids: Sequence[int]) -> dict[int, Source]:
+    """Sources by id, in one query; unknown ids are simply absent."""
+    if not source_ids:
+        return {}
+    rows = session.scalars(select(Source).where(Source.id.in_(set(source_ids))))
+    return {source.id: source for source in rows}
+
+
+def resolve_names(*, session: Session, names: Sequence[str], field: str) -> list[int]:
+    """Ids of the named sources; an unknown name is an error naming ``field``."""
+    ids = []
+    for name in names:
+        source = find_by_name(session=session, name=name)
+        if source is None:
+            raise SourceNotFoundError(f"no source named {name!r}", field=field)
+        ids.append(source.id)
+    return ids
+
+
+def list_page(
+    *,
+    session: Session,
+    limit: int,
+    cursor: str | None = None,
+    kind: SourceKind | None = None,
+    country: str | None = None,
+    q: str | None = None,
+) -> ResultPage[Source]:
+    """Sources in id order, filtered by kind, country and a name fragment."""
+    filters = []
+    if kind is not None:
+        filters.append(Source.kind == kind)
+    if country:
+        filters.append(func.lower(Source.country) == country.strip().lower())
+    if q:
+        pattern = contains_pattern(name_key(q))
+        alias_match = select(SourceAlias.source_id).where(SourceAlias.alias_key.like(pattern, escape="\\"))
+        filters.append(or_(Source.name_key.like(pattern, escape="\\"), Source.id.in_(alias_match)))
+    return paginate(
+        session=session, model=Source, id_column=Source.id, filters=filters, limit=limit,
+        cursor=cursor,
+    )
+
+
+def claim_counts(*, session: Session, source_ids: Sequence[int]) -> dict[int, int]:
+    """How many claims each source has asserted, in one grouped query."""
+    from crosscheck.claims.models import Claim  # claims depend on sources, not the reverse
+
+    rows = session.execute(
+        select(Claim.source_id, func.count())
+        .where(Claim.source_id.in_(set(source_ids)))
+        .group_by(Claim.source_id)
+    )
+    return {source_id: count for source_id, count in rows.tuples()}

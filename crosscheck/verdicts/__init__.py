@@ -1,0 +1,1 @@
+"""Verdicts: which stored claims corroborate or contradict a claim, and what follows overall."""

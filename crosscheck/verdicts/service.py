@@ -1,0 +1,126 @@
+"""Verifying a statement against stored claims from other sources."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy.orm import Session
+
+from crosscheck.claims import service as claim_service
+from crosscheck.claims.models import Claim
+from crosscheck.indexing.service import ClaimIndex
+from crosscheck.sources import service as source_service
+from crosscheck.stance.schemas import Stance, StanceJudge
+from crosscheck.verdicts.schemas import Evidence, Verdict, Verification, VerifyRequest
+
+
+def overall_verdict(evidence: Sequence[Evidence]) -> Verdict:
+    """Corroborated or contradicted when only one side has evidence, contested when both do."""
+    stances = {item.stance for item in evidence}
+    supported, opposed = Stance.CORROBORATES in stances, Stance.CONTRADICTS in stances
+    if supported and opposed:
+        return Verdict.CONTESTED
+    if supported:
+        return Verdict.CORROBORATED
+    if opposed:
+        return Verdict.CONTRADICTED
+    return Verdict.UNVERIFIED
+
+
+def _nearest_eligible(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    text: str,
+    top_k: int,
+    only_sources: Collection[int] | None,
+    exclude_sources: Collection[int],
+    exclude_claims: Collection[int],
+) -> list[tuple[Claim, float]]:
+    """The ``top_k`` nearest stored claims that pass the source filters, best first."""
+    query = claim_index.encoder.encode([text])[0]
+    total = claim_index.count()
+    fetch = min(total, top_k * 4 + len(exclude_claims))
+    while True:
+        hits = claim_index.search(query, fetch)
+        claims = claim_service.get_many(session=session, claim_ids=[claim_id for claim_id, _ in hits])
+        eligible = [
+            (claims[claim_id], score)
+            for claim_id, score in hits
+            if claim_id in claims
+            and claim_id not in exclude_claims
+            and claims[claim_id].source_id not in exclude_sources
+            and (only_sources is None or claims[claim_id].source_id in only_sources)
+        ]
+        if len(eligible) >= top_k or fetch >= total:
+            return eligible[:top_k]
+        fetch = min(total, fetch * 4)
+
+
+def verify_text(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    judge: StanceJudge,
+    request: VerifyRequest,
+    default_top_k: int,
+) -> Verification:
+    """Judge the nearest claims of the allowed sources against ``request.text``."""
+    only = (
+        set(source_service.resolve_names(session=session, names=request.sources, field="sources"))
+        if request.sources is not None
+        else None
+    )
+    excluded = set(
+        source_service.resolve_names(
+            session=session, names=request.exclude_sources or [], field="exclude_sources"
+        )
+    )
+    return _verify(
+        session=session, claim_index=claim_index, judge=judge, text=request.text,
+        top_k=request.top_k or default_top_k, only_sources=only, exclude_sources=excluded,
+        exclude_claims=(),
+    )
+
+
+def verify_stored_claim(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    judge: StanceJudge,
+    claim_id: int,
+    top_k: int,
+    include_same_source: bool = False,
+) -> Verification:
+    """Evidence for a stored claim, from other sources unless asked otherwise."""
+    claim = claim_service.get(session=session, claim_id=claim_id)
+    return _verify(
+        session=session, claim_index=claim_index, judge=judge, text=claim.text, top_k=top_k,
+        only_sources=None,
+        exclude_sources=set() if include_same_source else {claim.source_id},
+        exclude_claims={claim.id},
+    )
+
+
+def _verify(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    judge: StanceJudge,
+    text: str,
+    top_k: int,
+    only_sources: Collection[int] | None,
+    exclude_sources: Collection[int],
+    exclude_claims: Collection[int],
+) -> Verification:
+    nearest = _nearest_eligible(
+        session=session, claim_index=claim_index, text=text, top_k=top_k,
+        only_sources=only_sources, exclude_sources=exclude_sources, exclude_claims=exclude_claims,
+    )
+    evidence = [
+        Evidence(claim=claim, similarity=score, judgement=judge.judge(claim=text, evidence=claim.text, similarity=score))
+        for claim, score in nearest
+    ]
+    relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
+    relevant.sort(key=lambda item: (-item.judgement.confidence, -item.similarity))
+    return Verification(verdict=overall_verdict(relevant), evidence=relevant)

