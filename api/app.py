@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loader = threading.Thread(target=_start_quietly, args=(runtime,), name="crosscheck-start", daemon=True)
+        loader = threading.Thread(
+            target=_start_quietly, args=(runtime,), name="crosscheck-start", daemon=True
+        )
         loader.start()
         saver = asyncio.create_task(_save_periodically(runtime))
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -16,6 +17,8 @@ from crosscheck.errors import InvalidInputError
 
 T = TypeVar("T")
 
+_CURSOR = re.compile(r"id:(0|[1-9][0-9]{0,18})")
+MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -38,15 +41,12 @@ def decode_cursor(cursor: str | None, *, field: str = "cursor") -> int:
         return 0
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "id":
-            raise ValueError(raw)
-        last_id = int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidInputError("cursor is not one this service issued", field=field) from exc
-    if last_id < 0:
+    match = _CURSOR.fullmatch(raw)
+    if match is None or int(match.group(1)) > MAX_ID:
         raise InvalidInputError("cursor is not one this service issued", field=field)
-    return last_id
+    return int(match.group(1))
 
 
 def check_limit(limit: int, *, field: str = "limit") -> int:

@@ -72,9 +72,7 @@ class Runtime:
             log.exception("start-up failed")
             raise
         self._ready.set()
-        log.info(
-            "ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total
-        )
+        log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
 
     def close(self) -> None:
         """Save the index if it changed, and release database connections."""

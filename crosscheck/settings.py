@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
     default_top_k: int = Field(default=10, ge=1, le=100)
     related_threshold: float = Field(
-        default=0.35, ge=-1.0, le=1.0, description="Cosine similarity below which a claim is unrelated"
+        default=0.35,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity below which a claim is unrelated",
     )
 
     @field_validator("database_url")

@@ -87,7 +87,9 @@ def read_metadata(directory: Path) -> IndexMetadata:
     except (ValidationError, ValueError) as exc:
         raise IndexArtifactError(f"unreadable index metadata at {path}: {exc}") from exc
     if metadata.format_version != FORMAT_VERSION:
-        raise IndexArtifactError(f"index format {metadata.format_version}, expected {FORMAT_VERSION}")
+        raise IndexArtifactError(
+            f"index format {metadata.format_version}, expected {FORMAT_VERSION}"
+        )
     return metadata
 
 

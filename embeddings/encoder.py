@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -52,18 +52,29 @@ class SentenceTransformerEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        # A progress bar per model load is noise in server logs and CLI output.
+        disable_progress_bar: Callable[[], None] = transformers_logging.disable_progress_bar
+        disable_progress_bar()
 
         started = time.perf_counter()
         path = resolve_model_path(model)
         self._model: Any = SentenceTransformer(str(path), device="cpu")
         self._name = model if model != PACKAGED_MODEL else "all-MiniLM-L6-v2"
-        self._dimension = int(self._model.get_embedding_dimension())
+        dimension = self._model.get_embedding_dimension()
+        if not isinstance(dimension, int):
+            raise ValueError(f"model at {path} does not report its embedding dimension")
+        self._dimension = dimension
         self._batch_size = batch_size
         # torch modules are not documented as safe for concurrent forward passes.
         self._lock = threading.Lock()
         log.info(
             "loaded encoder %s (%d dims) from %s in %.2fs",
-            self._name, self._dimension, path, time.perf_counter() - started,
+            self._name,
+            self._dimension,
+            path,
+            time.perf_counter() - started,
         )
 
     @property

@@ -35,8 +35,8 @@ class FaissIndex:
     def __init__(self, dimension: int, *, model: str, _index: Any | None = None) -> None:
         self._dimension = dimension
         self._model = model
-        self._index: Any = _index if _index is not None else faiss.IndexIDMap2(
-            faiss.IndexFlatIP(dimension)
+        self._index: Any = (
+            _index if _index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         )
         # FAISS objects are not safe for concurrent mutation and search.
         self._lock = threading.RLock()
@@ -61,7 +61,7 @@ class FaissIndex:
             self._index.add_with_ids(matrix, id_array)
 
     def remove(self, ids: Sequence[int]) -> int:
-        if not ids:
+        if len(ids) == 0:
             return 0
         with self._lock:
             return int(self._index.remove_ids(np.asarray(ids, dtype=np.int64)))
@@ -73,6 +73,11 @@ class FaissIndex:
                 empty_ids = np.full((len(matrix), max(k, 0)), -1, dtype=np.int64)
                 return np.zeros(empty_ids.shape, dtype=np.float32), empty_ids
             scores, ids = self._index.search(matrix, min(k, self._index.ntotal))
+        # Keep the contract's shape: k columns, missing slots padded with id -1.
+        missing = k - ids.shape[1]
+        if missing > 0:
+            ids = np.pad(ids, ((0, 0), (0, missing)), constant_values=-1)
+            scores = np.pad(scores, ((0, 0), (0, missing)), constant_values=0.0)
         return scores.astype(np.float32), ids.astype(np.int64)
 
     def count(self) -> int:
@@ -109,7 +114,9 @@ class FaissIndex:
         metadata = read_metadata(directory)
         target = directory / INDEX_FILE
         if metadata.backend != cls.backend:
-            raise IndexArtifactError(f"index backend {metadata.backend!r}, expected {cls.backend!r}")
+            raise IndexArtifactError(
+                f"index backend {metadata.backend!r}, expected {cls.backend!r}"
+            )
         if metadata.model != model or metadata.dimension != dimension:
             raise IndexArtifactError(
                 f"index built for {metadata.model} ({metadata.dimension} dims), "

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 from sqlalchemy.orm import Session
-from strawberry.types import Info
 
+from api.graphql.context import GraphQLInfo
 from api.graphql.types import ClaimConnection, ClaimType, PageInfo
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
@@ -34,10 +34,12 @@ class CreateClaimPayload:
 
 @strawberry.type
 class ClaimQuery:
-    @strawberry.field(description="Claims in id order, filtered by source, text and stated-at range")
+    @strawberry.field(
+        description="Claims in id order, filtered by source, text and stated-at range"
+    )
     async def claims(
         self,
-        info: Info,
+        info: GraphQLInfo,
         first: int = DEFAULT_LIMIT,
         after: str | None = None,
         sources: list[str] | None = None,
@@ -52,8 +54,13 @@ class ClaimQuery:
                 else None
             )
             page = claim_service.list_page(
-                session=session, limit=first, cursor=after, source_ids=source_ids, q=q,
-                stated_from=stated_from, stated_to=stated_to,
+                session=session,
+                limit=first,
+                cursor=after,
+                source_ids=source_ids,
+                q=q,
+                stated_from=stated_from,
+                stated_to=stated_to,
             )
             return ClaimConnection(
                 items=[ClaimType.from_row(c) for c in page.items],
@@ -66,30 +73,40 @@ class ClaimQuery:
         return await info.context.run(fetch)
 
     @strawberry.field(description="One claim by id")
-    async def claim(self, info: Info, id: int) -> ClaimType:  # noqa: A002  # GraphQL's own name
-        row = await info.context.run(lambda session: claim_service.get(session=session, claim_id=id))
+    async def claim(self, info: GraphQLInfo, id: int) -> ClaimType:  # GraphQL's own name
+        row = await info.context.run(
+            lambda session: claim_service.get(session=session, claim_id=id)
+        )
         return ClaimType.from_row(row)
 
 
 @strawberry.type
 class ClaimMutation:
-    @strawberry.mutation(description="Store a claim; an identical one from the same source is returned")
-    async def create_claim(self, info: Info, input: ClaimInput) -> CreateClaimPayload:  # noqa: A002
+    @strawberry.mutation(
+        description="Store a claim; an identical one from the same source is returned"
+    )
+    async def create_claim(self, info: GraphQLInfo, input: ClaimInput) -> CreateClaimPayload:
         runtime = info.context.runtime
 
         def create(session: Session) -> CreateClaimPayload:
             claim_in = ClaimCreate.model_validate(
                 {k: v for k, v in vars(input).items() if v is not None}
             )
-            stored = record_claim(session=session, claim_index=runtime.claim_index, claim_in=claim_in)
-            return CreateClaimPayload(claim=ClaimType.from_row(stored.claim), created=stored.created)
+            stored = record_claim(
+                session=session, claim_index=runtime.claim_index, claim_in=claim_in
+            )
+            return CreateClaimPayload(
+                claim=ClaimType.from_row(stored.claim), created=stored.created
+            )
 
         return await info.context.run(create)
 
     @strawberry.mutation(description="Delete a claim; returns its id")
-    async def delete_claim(self, info: Info, id: int) -> int:  # noqa: A002  # GraphQL's own name
+    async def delete_claim(self, info: GraphQLInfo, id: int) -> int:  # GraphQL's own name
         runtime = info.context.runtime
         claim = await info.context.run(
-            lambda session: forget_claim(session=session, claim_index=runtime.claim_index, claim_id=id)
+            lambda session: forget_claim(
+                session=session, claim_index=runtime.claim_index, claim_id=id
+            )
         )
         return claim.id

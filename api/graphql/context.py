@@ -6,18 +6,18 @@ import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from fastapi import Depends
 from graphql import GraphQLError
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
+from strawberry.types import Info
 
 from api.deps import RuntimeDep, SessionDep
 from api.errors import field_path
 from crosscheck.errors import CrosscheckError
 from crosscheck.runtime import Runtime
 from crosscheck.sources import service as source_service
-from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ class GraphQLContext(BaseContext):
         self.source_claim_counts: DataLoader[int, int] = DataLoader(load_fn=self._load_claim_counts)
 
     async def run(self, work: Callable[[Session], T]) -> T:
-        """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL errors."""
+        """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL ones."""
         async with self._session_lock:
             try:
                 return await asyncio.to_thread(work, self.session)
@@ -66,4 +66,4 @@ def get_context(runtime: RuntimeDep, session: SessionDep) -> GraphQLContext:
     return GraphQLContext(runtime=runtime, session=session)
 
 
-ContextDep = Depends(get_context)
+GraphQLInfo = Info[GraphQLContext, None]

@@ -28,6 +28,9 @@ class Mutation(SourceMutation, ClaimMutation):
     pass
 
 
+INTERNAL_ERROR = "internal error"
+
+
 def _is_unexpected(error: GraphQLError) -> bool:
     """Mask errors that did not come from crosscheck or GraphQL validation: no internals leak."""
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
@@ -36,21 +39,25 @@ def _is_unexpected(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    extensions=[MaskErrors(should_mask_error=_is_unexpected, error_message="internal error")],
+    extensions=[lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR)],
 )
 
 
 class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
     """Gives every error an ``extensions.code``, as clients branch on it."""
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         response = await super().process_result(request, result)
         errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
         for error in errors:
             extensions = error.setdefault("extensions", {})
             if "code" not in extensions:
                 extensions["code"] = (
-                    "INTERNAL_ERROR" if error.get("message") == "internal error" else "GRAPHQL_VALIDATION_FAILED"
+                    "INTERNAL_ERROR"
+                    if error.get("message") == INTERNAL_ERROR
+                    else "GRAPHQL_VALIDATION_FAILED"
                 )
         return response
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 from sqlalchemy.orm import Session
-from strawberry.types import Info
 
+from api.graphql.context import GraphQLInfo
 from api.graphql.types import PageInfo, SourceConnection, SourceKindType, SourceType
 from crosscheck.pagination import DEFAULT_LIMIT
 from crosscheck.sources import service as source_service
@@ -25,7 +25,7 @@ class SourceQuery:
     @strawberry.field(description="Sources in id order, filtered by kind, country or name fragment")
     async def sources(
         self,
-        info: Info,
+        info: GraphQLInfo,
         first: int = DEFAULT_LIMIT,
         after: str | None = None,
         kind: SourceKindType | None = None,  # type: ignore[valid-type]  # see SourceInput
@@ -40,19 +40,23 @@ class SourceQuery:
         return SourceConnection(
             items=[SourceType.from_row(s) for s in page.items],
             total_count=page.total,
-            page_info=PageInfo(end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None),
+            page_info=PageInfo(
+                end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None
+            ),
         )
 
     @strawberry.field(description="One source by id")
-    async def source(self, info: Info, id: int) -> SourceType:  # noqa: A002  # GraphQL's own name
-        row = await info.context.run(lambda session: source_service.get(session=session, source_id=id))
+    async def source(self, info: GraphQLInfo, id: int) -> SourceType:  # GraphQL's own name
+        row = await info.context.run(
+            lambda session: source_service.get(session=session, source_id=id)
+        )
         return SourceType.from_row(row)
 
 
 @strawberry.type
 class SourceMutation:
     @strawberry.mutation(description="Create a source; its name and aliases must be new")
-    async def create_source(self, info: Info, input: SourceInput) -> SourceType:  # noqa: A002
+    async def create_source(self, info: GraphQLInfo, input: SourceInput) -> SourceType:
         def create(session: Session) -> SourceType:
             source_in = SourceCreate.model_validate(
                 {k: v for k, v in vars(input).items() if v is not None}

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.types import Info
-
 from graphql import GraphQLError
 
+from api.graphql.context import GraphQLInfo
 from crosscheck.claims.models import Claim
-from crosscheck.verdicts import service as verdict_service
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
+from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import MAX_TOP_K, Evidence, Verdict, Verification
 
 SourceKindType = strawberry.enum(SourceKind, name="SourceKind")
@@ -20,7 +19,9 @@ StanceType = strawberry.enum(Stance, name="Stance")
 VerdictType = strawberry.enum(Verdict, name="Verdict")
 
 
-@strawberry.type(name="Source", description="Who asserts things: a government body, agency, outlet, person")
+@strawberry.type(
+    name="Source", description="Who asserts things: a government body, agency, outlet, person"
+)
 class SourceType:
     id: int
     name: str
@@ -30,14 +31,18 @@ class SourceType:
     created_at: datetime
 
     @strawberry.field(description="How many claims this source has asserted")
-    async def claim_count(self, info: Info) -> int:
+    async def claim_count(self, info: GraphQLInfo) -> int:
         return await info.context.source_claim_counts.load(self.id)
 
     @classmethod
     def from_row(cls, source: Source) -> SourceType:
         return cls(
-            id=source.id, name=source.name, kind=source.kind, country=source.country,
-            aliases=source.alias_names, created_at=source.created_at,
+            id=source.id,
+            name=source.name,
+            kind=source.kind,
+            country=source.country,
+            aliases=source.alias_names,
+            created_at=source.created_at,
         )
 
 
@@ -47,7 +52,9 @@ class SourceRefType:
     name: str
 
 
-@strawberry.type(name="Claim", description="One statement, attributed to the source that asserted it")
+@strawberry.type(
+    name="Claim", description="One statement, attributed to the source that asserted it"
+)
 class ClaimType:
     id: int
     text: str
@@ -58,10 +65,12 @@ class ClaimType:
     document_id: int | None
     created_at: datetime
 
-    @strawberry.field(description="Stored claims that bear on this one (other sources unless asked)")
+    @strawberry.field(
+        description="Stored claims that bear on this one (other sources unless asked)"
+    )
     async def evidence(
         self,
-        info: Info,
+        info: GraphQLInfo,
         stance: StanceType | None = None,  # type: ignore[valid-type]  # see StanceType
         top_k: int | None = None,
         include_same_source: bool = False,
@@ -74,8 +83,11 @@ class ClaimType:
             )
         verification = await info.context.run(
             lambda session: verdict_service.verify_stored_claim(
-                session=session, claim_index=runtime.claim_index, judge=runtime.judge,
-                claim_id=self.id, top_k=top_k or runtime.settings.default_top_k,
+                session=session,
+                claim_index=runtime.claim_index,
+                judge=runtime.judge,
+                claim_id=self.id,
+                top_k=top_k or runtime.settings.default_top_k,
                 include_same_source=include_same_source,
             )
         )
@@ -88,14 +100,20 @@ class ClaimType:
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
         return cls(
-            id=claim.id, text=claim.text,
+            id=claim.id,
+            text=claim.text,
             source=SourceRefType(id=claim.source.id, name=claim.source.name),
-            stated_at=claim.stated_at, url=claim.url, external_id=claim.external_id,
-            document_id=claim.document_id, created_at=claim.created_at,
+            stated_at=claim.stated_at,
+            url=claim.url,
+            external_id=claim.external_id,
+            document_id=claim.document_id,
+            created_at=claim.created_at,
         )
 
 
-@strawberry.type(name="Evidence", description="A stored claim and how it stands towards the verified one")
+@strawberry.type(
+    name="Evidence", description="A stored claim and how it stands towards the verified one"
+)
 class EvidenceType:
     claim: ClaimType
     stance: StanceType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
@@ -106,8 +124,10 @@ class EvidenceType:
     @classmethod
     def from_result(cls, item: Evidence) -> EvidenceType:
         return cls(
-            claim=ClaimType.from_row(item.claim), stance=item.stance,
-            similarity=round(item.similarity, 4), confidence=item.judgement.confidence,
+            claim=ClaimType.from_row(item.claim),
+            stance=item.stance,
+            similarity=round(item.similarity, 4),
+            confidence=item.judgement.confidence,
             reasons=item.judgement.reasons,
         )
 

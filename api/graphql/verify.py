@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 from sqlalchemy.orm import Session
-from strawberry.types import Info
 
+from api.graphql.context import GraphQLInfo
 from api.graphql.types import VerificationType
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest
@@ -13,10 +13,12 @@ from crosscheck.verdicts.schemas import VerifyRequest
 
 @strawberry.type
 class VerifyQuery:
-    @strawberry.field(description="Which stored claims corroborate or contradict a statement, and why")
+    @strawberry.field(
+        description="Which stored claims corroborate or contradict a statement, and why"
+    )
     async def verify(
         self,
-        info: Info,
+        info: GraphQLInfo,
         text: str,
         top_k: int | None = None,
         sources: list[str] | None = None,
@@ -26,11 +28,19 @@ class VerifyQuery:
 
         def check(session: Session) -> VerificationType:
             request = VerifyRequest.model_validate(
-                {"text": text, "top_k": top_k, "sources": sources, "exclude_sources": exclude_sources}
+                {
+                    "text": text,
+                    "top_k": top_k,
+                    "sources": sources,
+                    "exclude_sources": exclude_sources,
+                }
             )
             verification = verdict_service.verify_text(
-                session=session, claim_index=runtime.claim_index, judge=runtime.judge,
-                request=request, default_top_k=runtime.settings.default_top_k,
+                session=session,
+                claim_index=runtime.claim_index,
+                judge=runtime.judge,
+                request=request,
+                default_top_k=runtime.settings.default_top_k,
             )
             return VerificationType.from_result(verification)
 

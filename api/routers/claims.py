@@ -48,7 +48,9 @@ def list_claims(
         list[str] | None, Query(max_length=50, description="Source names or aliases")
     ] = None,
     source_id: Annotated[list[int] | None, Query(max_length=50)] = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=500, description="Text fragment")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=500, description="Text fragment")
+    ] = None,
     stated_from: datetime | None = None,
     stated_to: datetime | None = None,
 ) -> ClaimPage:
@@ -57,10 +59,17 @@ def list_claims(
     source_ids: list[int] | None = None
     if source is not None or source_id is not None:
         source_ids = list(source_id or [])
-        source_ids += source_service.resolve_names(session=session, names=source or [], field="source")
+        source_ids += source_service.resolve_names(
+            session=session, names=source or [], field="source"
+        )
     page = claim_service.list_page(
-        session=session, limit=limit, cursor=cursor, source_ids=source_ids, q=q,
-        stated_from=stated_from, stated_to=stated_to,
+        session=session,
+        limit=limit,
+        cursor=cursor,
+        source_ids=source_ids,
+        q=q,
+        stated_from=stated_from,
+        stated_to=stated_to,
     )
     return ClaimPage(
         items=[ClaimRead.model_validate(c) for c in page.items],
@@ -80,7 +89,9 @@ def delete_claim(claim_id: ClaimId, session: SessionDep, claim_index: ClaimIndex
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{claim_id}/evidence", summary="Corroborating and contradicting claims for a stored claim")
+@router.get(
+    "/{claim_id}/evidence", summary="Corroborating and contradicting claims for a stored claim"
+)
 def claim_evidence(
     claim_id: ClaimId,
     session: SessionDep,
@@ -91,7 +102,11 @@ def claim_evidence(
     include_same_source: bool = False,
 ) -> VerificationRead:
     verification = verdict_service.verify_stored_claim(
-        session=session, claim_index=claim_index, judge=judge, claim_id=claim_id,
-        top_k=top_k or settings.default_top_k, include_same_source=include_same_source,
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        claim_id=claim_id,
+        top_k=top_k or settings.default_top_k,
+        include_same_source=include_same_source,
     )
     return verification_read(verification)

@@ -12,7 +12,9 @@ from crosscheck.verdicts.schemas import VerificationRead, VerifyRequest, verific
 router = APIRouter(prefix="/v1", tags=["verify"], responses=ERROR_RESPONSES)
 
 
-@router.post("/verify", summary="Which stored claims corroborate or contradict a statement, and why")
+@router.post(
+    "/verify", summary="Which stored claims corroborate or contradict a statement, and why"
+)
 def verify(
     request: VerifyRequest,
     session: SessionDep,
@@ -21,7 +23,10 @@ def verify(
     settings: SettingsDep,
 ) -> VerificationRead:
     verification = verdict_service.verify_text(
-        session=session, claim_index=claim_index, judge=judge, request=request,
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        request=request,
         default_top_k=settings.default_top_k,
     )
     return verification_read(verification)

@@ -11,7 +11,9 @@ from crosscheck.claims.service import StoredClaim
 from crosscheck.indexing.service import ClaimIndex
 
 
-def record_claim(*, session: Session, claim_index: ClaimIndex, claim_in: ClaimCreate) -> StoredClaim:
+def record_claim(
+    *, session: Session, claim_index: ClaimIndex, claim_in: ClaimCreate
+) -> StoredClaim:
     """Store the claim, commit, then index it; an existing claim is returned untouched."""
     stored = claim_service.create(session=session, claim_in=claim_in)
     session.commit()

@@ -31,12 +31,17 @@ class ClaimCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: ClaimText = Field(examples=["At least 3,000 North Korean soldiers are in eastern Russia."])
+    text: ClaimText = Field(
+        examples=["At least 3,000 North Korean soldiers are in eastern Russia."]
+    )
     source: SourceName | None = Field(default=None, examples=["US National Security Council"])
     source_id: int | None = Field(default=None, ge=1)
     stated_at: datetime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
-    external_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    external_id: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
 
     @field_validator("text")
     @classmethod

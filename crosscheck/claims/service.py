@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,9 @@ class StoredClaim:
     created: bool
 
 
-def _existing(*, session: Session, source_id: int, digest: str, external_id: str | None) -> Claim | None:
+def _existing(
+    *, session: Session, source_id: int, digest: str, external_id: str | None
+) -> Claim | None:
     same_text = session.scalar(
         select(Claim).where(Claim.source_id == source_id, Claim.content_hash == digest)
     )
@@ -101,7 +103,7 @@ def list_page(
     stated_to: datetime | None = None,
 ) -> ResultPage[Claim]:
     """Claims in id order, filtered by source, a text fragment and a stated-at range."""
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if source_ids is not None:
         filters.append(Claim.source_id.in_(source_ids))
     if q:
@@ -111,7 +113,12 @@ def list_page(
     if stated_to is not None:
         filters.append(Claim.stated_at <= stated_to)
     return paginate(
-        session=session, model=Claim, id_column=Claim.id, filters=filters, limit=limit, cursor=cursor
+        session=session,
+        model=Claim,
+        id_column=Claim.id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
     )
 
 
@@ -123,7 +130,9 @@ def delete(*, session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def iter_texts(*, session: Session, claim_ids: Sequence[int] | None = None, chunk: int = 1000) -> Iterator[tuple[int, str]]:
+def iter_texts(
+    *, session: Session, claim_ids: Sequence[int] | None = None, chunk: int = 1000
+) -> Iterator[tuple[int, str]]:
     """(id, text) of the given claims, or of all claims, in id order, streamed in chunks."""
     statement = select(Claim.id, Claim.text).order_by(Claim.id)
     if claim_ids is not None:

@@ -35,7 +35,9 @@ class SyncReport:
 class ClaimIndex:
     """The claim vectors of one process: search, add, remove, and save when changed."""
 
-    def __init__(self, *, index: FaissIndex, encoder: Encoder, directory: Path, batch_size: int = 64):
+    def __init__(
+        self, *, index: FaissIndex, encoder: Encoder, directory: Path, batch_size: int = 64
+    ):
         self._index = index
         self._encoder = encoder
         self._directory = directory
@@ -57,7 +59,9 @@ class ClaimIndex:
     def ids(self) -> ClaimIds:
         return self._index.ids()
 
-    def add_texts(self, items: Iterable[tuple[int, str]], progress: ProgressCallback | None = None) -> int:
+    def add_texts(
+        self, items: Iterable[tuple[int, str]], progress: ProgressCallback | None = None
+    ) -> int:
         """Encode and index (id, text) pairs in batches; returns how many were added."""
         added = 0
         batch: list[tuple[int, str]] = []
@@ -70,7 +74,9 @@ class ClaimIndex:
             added += self._add_batch(batch, progress)
         return added
 
-    def _add_batch(self, batch: Sequence[tuple[int, str]], progress: ProgressCallback | None) -> int:
+    def _add_batch(
+        self, batch: Sequence[tuple[int, str]], progress: ProgressCallback | None
+    ) -> int:
         vectors = self._encoder.encode([text for _, text in batch])
         self._index.add([claim_id for claim_id, _ in batch], vectors)
         self._dirty = True
@@ -104,7 +110,9 @@ class ClaimIndex:
 def _load_or_new(*, directory: Path, encoder: Encoder) -> tuple[FaissIndex, str | None]:
     """The saved index, or an empty one and the reason the saved one could not be used."""
     try:
-        return FaissIndex.load(directory, model=encoder.model_name, dimension=encoder.dimension), None
+        return FaissIndex.load(
+            directory, model=encoder.model_name, dimension=encoder.dimension
+        ), None
     except IndexArtifactError as exc:
         return FaissIndex(encoder.dimension, model=encoder.model_name), str(exc)
 
@@ -123,7 +131,10 @@ def sync_with_store(
         claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
     )
     return SyncReport(
-        added=added, removed=removed, total=claim_index.count(), seconds=time.perf_counter() - started
+        added=added,
+        removed=removed,
+        total=claim_index.count(),
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -137,20 +148,28 @@ def open_claim_index(
     progress: ProgressCallback | None = None,
 ) -> tuple[ClaimIndex, SyncReport]:
     """Load the saved index, repair it from the database if it is missing, stale or corrupt."""
+    problem: str | None
     if rebuild:
-        index, problem = FaissIndex(encoder.dimension, model=encoder.model_name), "rebuild requested"
+        index, problem = (
+            FaissIndex(encoder.dimension, model=encoder.model_name),
+            "rebuild requested",
+        )
     else:
         index, problem = _load_or_new(directory=directory, encoder=encoder)
     if problem is not None:
         log.warning("index at %s unusable (%s): rebuilding from the database", directory, problem)
-    claim_index = ClaimIndex(index=index, encoder=encoder, directory=directory, batch_size=batch_size)
+    claim_index = ClaimIndex(
+        index=index, encoder=encoder, directory=directory, batch_size=batch_size
+    )
     report = sync_with_store(claim_index=claim_index, session=session, progress=progress)
     if report.added or report.removed:
         log.info(
             "index caught up with the database: +%d -%d, %d claims, %.2fs",
-            report.added, report.removed, report.total, report.seconds,
+            report.added,
+            report.removed,
+            report.total,
+            report.seconds,
         )
     if problem is not None or report.added or report.removed:
         claim_index.save()
     return claim_index, report
-

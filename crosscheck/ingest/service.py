@@ -86,7 +86,7 @@ def load_claims(
     batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
-    """Store claims from JSON lines in batches: one transaction, then one index update, per batch."""
+    """Store claims from JSON lines in batches: one transaction, then one index update, each."""
     report = LoadReport()
     batch: list[tuple[int, str]] = []
 

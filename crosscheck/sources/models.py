@@ -30,15 +30,23 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[SourceKind] = mapped_column(
-        Enum(SourceKind, name="source_kind", native_enum=False, length=20,
-             values_callable=lambda kinds: [k.value for k in kinds]),
+        Enum(
+            SourceKind,
+            name="source_kind",
+            native_enum=False,
+            length=20,
+            values_callable=lambda kinds: [k.value for k in kinds],
+        ),
         default=SourceKind.OTHER,
     )
     country: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     aliases: Mapped[list[SourceAlias]] = relationship(
-        back_populates="source", cascade="all, delete-orphan", lazy="selectin", order_by="SourceAlias.id"
+        back_populates="source",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="SourceAlias.id",
     )
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from crosscheck.pagination import ResultPage, paginate
@@ -21,9 +21,9 @@ def find_by_name(*, session: Session, name: str) -> Source | None:
     if source is not None:
         return source
     return session.scalar(
-        select(Source).join(SourceAlias, SourceAlias.source_id == Source.id).where(
-            SourceAlias.alias_key == key
-        )
+        select(Source)
+        .join(SourceAlias, SourceAlias.source_id == Source.id)
+        .where(SourceAlias.alias_key == key)
     )
 
 
@@ -96,17 +96,23 @@ def list_page(
     q: str | None = None,
 ) -> ResultPage[Source]:
     """Sources in id order, filtered by kind, country and a name fragment."""
-    filters = []
+    filters: list[ColumnElement[bool]] = []
     if kind is not None:
         filters.append(Source.kind == kind)
     if country:
         filters.append(func.lower(Source.country) == country.strip().lower())
     if q:
         pattern = contains_pattern(name_key(q))
-        alias_match = select(SourceAlias.source_id).where(SourceAlias.alias_key.like(pattern, escape="\\"))
+        alias_match = select(SourceAlias.source_id).where(
+            SourceAlias.alias_key.like(pattern, escape="\\")
+        )
         filters.append(or_(Source.name_key.like(pattern, escape="\\"), Source.id.in_(alias_match)))
     return paginate(
-        session=session, model=Source, id_column=Source.id, filters=filters, limit=limit,
+        session=session,
+        model=Source,
+        id_column=Source.id,
+        filters=filters,
+        limit=limit,
         cursor=cursor,
     )
 
@@ -120,4 +126,4 @@ def claim_counts(*, session: Session, source_ids: Sequence[int]) -> dict[int, in
         .where(Claim.source_id.in_(set(source_ids)))
         .group_by(Claim.source_id)
     )
-    return {source_id: count for source_id, count in rows.tuples()}
+    return {source_id: count for source_id, count in rows}

@@ -1,1 +1,1 @@
-"""Stance: does one statement corroborate, contradict, discuss, or have nothing to do with another."""
+"""Stance: does one statement corroborate, contradict, discuss, or not bear on another."""

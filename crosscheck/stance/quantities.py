@@ -1,28 +1,92 @@
-"""Counted quantities in a statement ("at least 3,000 soldiers") as intervals, and their conflicts."""
+"""Counted quantities ("at least 3,000 soldiers") as intervals, and where they conflict."""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
 }
-_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "billion": 1e9, "hundred": 1e2}
-_LOWER_BOUND = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than")
-_UPPER_BOUND = ("up to", "at most", "fewer than", "less than", "no more than", "under", "as many as")
-_APPROXIMATE = ("about", "approximately", "around", "roughly", "some", "an estimated", "nearly", "almost", "close to")
+_SCALES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "billion": 1e9,
+    "hundred": 1e2,
+}
+_LOWER_BOUND = (
+    "at least",
+    "more than",
+    "over",
+    "upwards of",
+    "in excess of",
+    "no fewer than",
+    "no less than",
+)
+_UPPER_BOUND = (
+    "up to",
+    "at most",
+    "fewer than",
+    "less than",
+    "no more than",
+    "under",
+    "as many as",
+)
+_APPROXIMATE = (
+    "about",
+    "approximately",
+    "around",
+    "roughly",
+    "some",
+    "an estimated",
+    "nearly",
+    "almost",
+    "close to",
+)
 _ADDITIVE = ("additional", "another", "further", "more", "extra")
 # What a count of people under arms is called: these units compare with each other.
 _UNIT_GROUPS = (
-    {"soldier", "troop", "personnel", "serviceman", "servicemen", "force", "fighter", "special", "adviser", "advisor"},
+    {
+        "soldier",
+        "troop",
+        "personnel",
+        "serviceman",
+        "servicemen",
+        "force",
+        "fighter",
+        "special",
+        "adviser",
+        "advisor",
+    },
 )
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_WORD_NUMBERS) + r")"
-_QUALIFIER = "|".join(sorted(_LOWER_BOUND + _UPPER_BOUND + _APPROXIMATE + _ADDITIVE, key=len, reverse=True))
+_QUALIFIER = "|".join(
+    sorted(_LOWER_BOUND + _UPPER_BOUND + _APPROXIMATE + _ADDITIVE, key=len, reverse=True)
+)
 _PATTERN = re.compile(
     rf"(?:\b(?P<qualifier>{_QUALIFIER})\s+)?\b(?P<number>{_NUMBER})(?:\s*(?P<scale>k|m|thousand|million|millions|billion|hundred)\b)?"
     rf"(?=(?P<unit>(?:\s+[a-z][a-z-]*){{0,5}}))",
@@ -39,6 +103,7 @@ class Quantity:
     high: float
     units: frozenset[str]
     additive: bool = False
+    in_sum: bool = False
 
     def overlaps(self, other: Quantity) -> bool:
         return self.low <= other.high and other.low <= self.high
@@ -56,9 +121,11 @@ def _singular(word: str) -> str:
 
 
 _STOPWORDS = frozenset(
-    "a an the and or but of in on at to from by for with as is are was were be been being has have "
-    "had that which who this these those since until than then there their its it they he she we "
-    "said says say will would can could may might already also".split()
+    (
+        "a an the and or but of in on at to from by for with as is are was were be been being has "
+        "have had that which who this these those since until than then there their its it they he "
+        "she we said says say will would can could may might already also"
+    ).split()
 )
 
 
@@ -66,27 +133,47 @@ def _unit_words(words: str) -> list[str]:
     """The words after a number up to the first function word: the phrase naming what it counts."""
     kept: list[str] = []
     for word in words.split():
-        if word.lower() in _STOPWORDS:
+        lowered = word.lower()
+        # A participle after the noun ("containers arrived", "troops training") ends the phrase;
+        # one before it ("armed soldiers") describes it.
+        verb_like = kept and lowered.endswith(("ed", "ing"))
+        if lowered in _STOPWORDS or verb_like:
             break
         kept.append(word)
     return kept
 
 
-def _units(words: list[str]) -> frozenset[str]:
-    """The head noun of the counted phrase (its last word), with the words that mean the same."""
-    content = [w.lower() for w in words if w.lower() not in _ADDITIVE]
+def _head_noun(words: list[str]) -> str | None:
+    """What a counted phrase counts: a known unit, else its first plural, else its last word."""
+    content = [_singular(w.lower()) for w in words if w.lower() not in _ADDITIVE]
+    plain = [w.lower() for w in words if w.lower() not in _ADDITIVE]
     if not content:
+        return None
+    known = [w for w in content if any(w in group for group in _UNIT_GROUPS)]
+    if known:
+        return known[0]
+    plurals = [c for c, w in zip(content, plain, strict=True) if c != w and len(w) > 3]
+    return plurals[0] if plurals else content[-1]
+
+
+def _units(words: list[str]) -> frozenset[str]:
+    """The head noun of the counted phrase, with the words that mean the same."""
+    head = _head_noun(words)
+    if head is None:
         return frozenset()
-    found = {_singular(content[-1])}
     for group in _UNIT_GROUPS:
-        if found & group:
-            found |= group
-    return frozenset(found)
+        if head in group:
+            return frozenset(group)
+    return frozenset({head})
 
 
 def _value(number: str, scale: str | None) -> float:
     lowered = number.lower()
-    base = float(_WORD_NUMBERS[lowered]) if lowered in _WORD_NUMBERS else float(lowered.replace(",", ""))
+    base = (
+        float(_WORD_NUMBERS[lowered])
+        if lowered in _WORD_NUMBERS
+        else float(lowered.replace(",", ""))
+    )
     return base * _SCALES.get((scale or "").lower(), 1.0)
 
 
@@ -118,7 +205,10 @@ def extract_quantities(text: str) -> list[Quantity]:
         quantities.append(
             Quantity(
                 text=" ".join([match.group(0).strip(), *unit_words]),
-                low=low, high=high, units=units, additive=additive,
+                low=low,
+                high=high,
+                units=units,
+                additive=additive,
             )
         )
     return _with_totals(quantities)
@@ -130,9 +220,11 @@ def _with_totals(quantities: list[Quantity]) -> list[Quantity]:
     for position, quantity in enumerate(quantities):
         if not quantity.additive:
             continue
-        earlier = [q for q in quantities[:position] if q.counts_same_thing(quantity)]
+        earlier = [i for i, q in enumerate(result[:position]) if q.counts_same_thing(quantity)]
         if earlier:
-            base = earlier[-1]
+            base = result[earlier[-1]]
+            result[earlier[-1]] = replace(base, in_sum=True)
+            result[position] = replace(quantity, in_sum=True)
             result.append(
                 Quantity(
                     text=f"{base.text} + {quantity.text}",
@@ -153,7 +245,8 @@ class QuantityConflict:
 def find_conflict(claim: str, evidence: str) -> QuantityConflict | None:
     """A figure in ``claim`` that no figure for the same thing in ``evidence`` can agree with."""
     stated = extract_quantities(evidence)
-    for claimed in extract_quantities(claim):
+    # A figure that is one part of a sum in the claim is checked through the sum alone.
+    for claimed in (q for q in extract_quantities(claim) if not q.in_sum):
         comparable = [q for q in stated if q.counts_same_thing(claimed)]
         if comparable and not any(claimed.overlaps(q) for q in comparable):
             return QuantityConflict(claimed=claimed, stated=comparable)

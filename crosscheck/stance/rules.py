@@ -1,4 +1,4 @@
-"""A first stance judge from explicit rules: relatedness, denial and negation, conflicting figures."""
+"""A stance judge from explicit rules: relatedness, denial and negation, conflicting figures."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def _bounded(value: float) -> float:
 class RuleStanceJudge:
     """Stance from embedding similarity plus denial, negation, hedging and number cues."""
 
-    def __init__(self, *, related_threshold: float = 0.35, corroborate_threshold: float = 0.55) -> None:
+    def __init__(
+        self, *, related_threshold: float = 0.35, corroborate_threshold: float = 0.55
+    ) -> None:
         self.related_threshold = related_threshold
         self.corroborate_threshold = corroborate_threshold
 
@@ -38,17 +40,24 @@ class RuleStanceJudge:
             return StanceJudgement(
                 Stance.CONTRADICTS,
                 _bounded(0.6 + 0.35 * closeness),
-                [related, f"conflicting numbers: the claim says '{conflict.claimed.text}', "
-                          f"this statement says '{stated}'"],
+                [
+                    related,
+                    f"conflicting numbers: the claim says '{conflict.claimed.text}', "
+                    f"this statement says '{stated}'",
+                ],
             )
 
         claim_cues, evidence_cues = find_cues(claim), find_cues(evidence)
         if claim_cues.negative != evidence_cues.negative:
             if evidence_cues.negative:
-                why = f"denies or negates what the claim asserts ({_quoted(evidence_cues.polarity_words)})"
+                cues = _quoted(evidence_cues.polarity_words)
+                why = f"denies or negates what the claim asserts ({cues})"
             else:
-                why = f"asserts what the claim denies ({_quoted(claim_cues.polarity_words)} in the claim)"
-            return StanceJudgement(Stance.CONTRADICTS, _bounded(0.55 + 0.4 * closeness), [related, why])
+                cues = _quoted(claim_cues.polarity_words)
+                why = f"asserts what the claim denies ({cues} in the claim)"
+            return StanceJudgement(
+                Stance.CONTRADICTS, _bounded(0.55 + 0.4 * closeness), [related, why]
+            )
 
         if evidence_cues.hedges and not claim_cues.hedges:
             return StanceJudgement(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,7 +56,9 @@ class VerifyRequest(BaseModel):
         examples=["North Korean soldiers are in Russia"],
         description=f"The statement to verify (at most {MAX_CLAIM_CHARS} characters)",
     )
-    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="Nearest claims to weigh")
+    top_k: int | None = Field(
+        default=None, ge=1, le=MAX_TOP_K, description="Nearest claims to weigh"
+    )
     sources: Annotated[list[SourceName], Field(max_length=100)] | None = Field(
         default=None, description="Only claims by these sources (names or aliases)"
     )
@@ -86,7 +88,9 @@ class VerificationRead(BaseModel):
     verdict: Verdict
     corroborating: list[EvidenceRead]
     contradicting: list[EvidenceRead]
-    related: list[EvidenceRead] = Field(description="Claims that discuss the statement without taking a side")
+    related: list[EvidenceRead] = Field(
+        description="Claims that discuss the statement without taking a side"
+    )
 
 
 def evidence_read(item: Evidence) -> EvidenceRead:

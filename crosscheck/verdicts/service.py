@@ -43,7 +43,9 @@ def _nearest_eligible(
     fetch = min(total, top_k * 4 + len(exclude_claims))
     while True:
         hits = claim_index.search(query, fetch)
-        claims = claim_service.get_many(session=session, claim_ids=[claim_id for claim_id, _ in hits])
+        claims = claim_service.get_many(
+            session=session, claim_ids=[claim_id for claim_id, _ in hits]
+        )
         eligible = [
             (claims[claim_id], score)
             for claim_id, score in hits
@@ -77,8 +79,13 @@ def verify_text(
         )
     )
     return _verify(
-        session=session, claim_index=claim_index, judge=judge, text=request.text,
-        top_k=request.top_k or default_top_k, only_sources=only, exclude_sources=excluded,
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        text=request.text,
+        top_k=request.top_k or default_top_k,
+        only_sources=only,
+        exclude_sources=excluded,
         exclude_claims=(),
     )
 
@@ -95,7 +102,11 @@ def verify_stored_claim(
     """Evidence for a stored claim, from other sources unless asked otherwise."""
     claim = claim_service.get(session=session, claim_id=claim_id)
     return _verify(
-        session=session, claim_index=claim_index, judge=judge, text=claim.text, top_k=top_k,
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        text=claim.text,
+        top_k=top_k,
         only_sources=None,
         exclude_sources=set() if include_same_source else {claim.source_id},
         exclude_claims={claim.id},
@@ -114,11 +125,20 @@ def _verify(
     exclude_claims: Collection[int],
 ) -> Verification:
     nearest = _nearest_eligible(
-        session=session, claim_index=claim_index, text=text, top_k=top_k,
-        only_sources=only_sources, exclude_sources=exclude_sources, exclude_claims=exclude_claims,
+        session=session,
+        claim_index=claim_index,
+        text=text,
+        top_k=top_k,
+        only_sources=only_sources,
+        exclude_sources=exclude_sources,
+        exclude_claims=exclude_claims,
     )
     evidence = [
-        Evidence(claim=claim, similarity=score, judgement=judge.judge(claim=text, evidence=claim.text, similarity=score))
+        Evidence(
+            claim=claim,
+            similarity=score,
+            judgement=judge.judge(claim=text, evidence=claim.text, similarity=score),
+        )
         for claim, score in nearest
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]

@@ -1,0 +1,51 @@
+# One command per habit; `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve demo test lint format bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build of torch first: otherwise pip resolves a multi-GB CUDA build.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)  ## Create .venv and install crosscheck with its dev tools
+
+run: install  ## Install, migrate the SQLite default, load the demo, serve on :8000
+	$(BIN)/crosscheck db upgrade
+	$(BIN)/crosscheck demo
+	$(BIN)/crosscheck serve
+
+serve: install  ## Serve without loading the demo
+	$(BIN)/crosscheck serve
+
+demo: install  ## Load the demo scenarios into the configured database
+	$(BIN)/crosscheck db upgrade
+	$(BIN)/crosscheck demo
+
+test: install  ## Run the whole test suite (PostgreSQL tests skip if no server answers)
+	$(BIN)/pytest
+
+lint: install  ## ruff (lint and format) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install  ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install  ## Print start-up and verify latency figures
+	$(BIN)/python bench/verify_latency.py
+
+clean:  ## Remove the local database and index
+	rm -rf var

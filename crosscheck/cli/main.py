@@ -1,0 +1,215 @@
+"""``crosscheck``: run the service, migrate the database, load, verify and reindex claims."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from crosscheck import migrations
+from crosscheck.errors import CrosscheckError
+from crosscheck.ingest import service as ingest_service
+from crosscheck.ingest.service import LoadReport
+from crosscheck.logs import configure_logging
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings, get_settings
+from crosscheck.verdicts import service as verdict_service
+from crosscheck.verdicts.schemas import VerifyRequest, verification_read
+
+app = typer.Typer(
+    help="crosscheck: cross-source claim verification.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console(stderr=True)
+out = Console()
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        console.print(f"[red]invalid settings:[/red]\n{exc}")
+        raise typer.Exit(2) from exc
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _runtime(settings: Settings, *, rebuild_index: bool = False) -> Runtime:
+    runtime = Runtime(settings)
+    runtime.start(rebuild_index=rebuild_index)
+    return runtime
+
+
+def _print_report(what: str, report: LoadReport) -> None:
+    console.print(
+        f"{what}: {report.inserted} inserted, {report.existing} already present, "
+        f"{len(report.rejected)} rejected",
+        soft_wrap=True,
+        markup=False,
+    )
+    for rejected in report.rejected[:20]:
+        console.print(f"  line {rejected.line}: {rejected.reason}", soft_wrap=True, markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Run the HTTP API (REST under /v1, GraphQL at /graphql, docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    settings = _settings()
+    migrations.upgrade(settings.database_url, revision)
+    console.print(f"database at revision {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 or base")]) -> None:
+    """Revert migrations down to REVISION."""
+    settings = _settings()
+    migrations.downgrade(settings.database_url, revision)
+    console.print(f"database at revision {revision}")
+
+
+def _load_claims_file(runtime: Runtime, path: Path) -> LoadReport:
+    lines = sum(1 for line in path.open(encoding="utf-8") if line.strip())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"loading {path.name}", total=lines)
+        with runtime.session_factory() as session:
+            return ingest_service.load_claims(
+                session=session,
+                claim_index=runtime.claim_index,
+                lines=ingest_service.read_jsonl(path),
+                batch_size=runtime.settings.encode_batch_size * 4,
+                progress=lambda n: progress.advance(task, n),
+            )
+
+
+@app.command()
+def load(
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSONL of claims")
+    ],
+) -> None:
+    """Load claims from JSONL: {"text", "source", "stated_at"?, "url"?, "external_id"?} a line."""
+    runtime = _runtime(_settings())
+    try:
+        report = _load_claims_file(runtime, path)
+    finally:
+        runtime.close()
+    _print_report(f"claims from {path}", report)
+    if report.rejected:
+        raise typer.Exit(3)
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option(help="Folder with sources.jsonl and claims.jsonl")
+    ] = DEMO_DIR,
+) -> None:
+    """Load the demo scenarios (sources, then claims); safe to run again."""
+    runtime = _runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            sources = ingest_service.load_sources(
+                session=session, lines=ingest_service.read_jsonl(directory / "sources.jsonl")
+            )
+        _print_report("demo sources", sources)
+        claims = _load_claims_file(runtime, directory / "claims.jsonl")
+        _print_report("demo claims", claims)
+    finally:
+        runtime.close()
+    if sources.rejected or claims.rejected:
+        raise typer.Exit(3)
+
+
+@app.command()
+def verify(
+    text: Annotated[str, typer.Argument(help="The statement to verify")],
+    top_k: Annotated[int | None, typer.Option(help="Nearest claims to weigh")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer")] = False,
+) -> None:
+    """Verify a statement against the stored claims and print the evidence."""
+    settings = _settings()
+    runtime = _runtime(settings)
+    try:
+        with runtime.session_factory() as session:
+            request = VerifyRequest(text=text, top_k=top_k)
+            answer = verification_read(
+                verdict_service.verify_text(
+                    session=session,
+                    claim_index=runtime.claim_index,
+                    judge=runtime.judge,
+                    request=request,
+                    default_top_k=settings.default_top_k,
+                )
+            )
+    except (ValidationError, CrosscheckError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    if as_json:
+        out.print_json(answer.model_dump_json())
+        return
+    table = Table(title=f"Verdict: {answer.verdict.value}", show_lines=True)
+    for column in ("stance", "source", "claim", "similarity", "confidence", "reasons"):
+        table.add_column(column)
+    for item in [*answer.corroborating, *answer.contradicting, *answer.related]:
+        table.add_row(
+            item.stance.value,
+            item.claim.source.name,
+            item.claim.text,
+            f"{item.similarity:.2f}",
+            f"{item.confidence:.2f}",
+            "\n".join(item.reasons),
+        )
+    out.print(table)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the vector index from the database."""
+    runtime = _runtime(_settings(), rebuild_index=True)
+    count = runtime.claim_index.count()
+    runtime.close()
+    console.print(f"index rebuilt: {count} claims")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(sys.argv[1:])

@@ -1,0 +1,131 @@
+"""Shared fixtures: the packaged model (once per run), real SQLite files, a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from api.app import create_app
+from crosscheck.ingest import service as ingest_service
+from crosscheck.migrations import upgrade
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings
+from embeddings.encoder import SentenceTransformerEncoder
+
+POSTGRES_URL = os.environ.get(
+    "CROSSCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+TABLES = ("claims", "documents", "source_aliases", "sources")
+
+
+@pytest.fixture(scope="session")
+def encoder() -> SentenceTransformerEncoder:
+    """The packaged all-MiniLM-L6-v2, loaded once for the whole run."""
+    return SentenceTransformerEncoder()
+
+
+def _postgres_problem() -> str | None:
+    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as exc:  # any failure to connect means: skip, and say why
+        return f"no PostgreSQL server answers at {make_url(POSTGRES_URL).render_as_string()}: {exc}"
+    finally:
+        engine.dispose()
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    problem = _postgres_problem()
+    if problem is not None:
+        pytest.skip(problem.splitlines()[0])
+    name = f"crosscheck_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: a new SQLite file, or the run's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crosscheck.db'}"
+        upgrade(url)
+        return url
+    url: str = request.getfixturevalue("postgres_url")
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def runtime(settings: Settings, encoder: SentenceTransformerEncoder) -> Iterator[Runtime]:
+    """A started runtime (model and index loaded) on the test database."""
+    runtime = Runtime(settings, encoder=encoder)
+    runtime.start()
+    yield runtime
+    runtime.close()
+
+
+def wait_until_ready(client: TestClient, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if client.get("/readyz").status_code == 200:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"service not ready after {timeout}s: {client.get('/readyz').json()}")
+
+
+@pytest.fixture
+def client(settings: Settings, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+    """Real HTTP through the real app, once it reports ready."""
+    with TestClient(create_app(settings, encoder=encoder)) as test_client:
+        wait_until_ready(test_client)
+        yield test_client
+
+
+def load_demo(runtime: Runtime) -> None:
+    with runtime.session_factory() as session:
+        sources = ingest_service.load_sources(
+            session=session, lines=ingest_service.read_jsonl(DEMO_DIR / "sources.jsonl")
+        )
+        claims = ingest_service.load_claims(
+            session=session,
+            claim_index=runtime.claim_index,
+            lines=ingest_service.read_jsonl(DEMO_DIR / "claims.jsonl"),
+        )
+    assert not sources.rejected and not claims.rejected
+
+
+@pytest.fixture
+def demo_client(client: TestClient) -> TestClient:
+    """The app with the demo scenarios loaded."""
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    load_demo(runtime)
+    return client

@@ -1,0 +1,104 @@
+"""The index is derived data: missing, corrupt or stale, it is rebuilt from the database."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import delete
+
+from crosscheck.claims import service as claim_service
+from crosscheck.claims.models import Claim
+from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.indexing.service import open_claim_index
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings
+from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.faiss_index import INDEX_FILE
+from tests.conftest import load_demo
+
+
+def _stored_ids(runtime: Runtime) -> list[int]:
+    with runtime.session_factory() as session:
+        return claim_service.all_ids(session=session)
+
+
+def _reopen(settings: Settings, encoder: SentenceTransformerEncoder) -> Runtime:
+    runtime = Runtime(settings, encoder=encoder)
+    runtime.start()
+    return runtime
+
+
+@pytest.fixture
+def loaded(runtime: Runtime) -> Runtime:
+    load_demo(runtime)
+    runtime.close()
+    return runtime
+
+
+def test_reopening_a_current_index_does_no_work(
+    loaded: Runtime, encoder: SentenceTransformerEncoder
+) -> None:
+    with loaded.session_factory() as session:
+        claim_index, report = open_claim_index(
+            directory=loaded.settings.index_dir, encoder=encoder, session=session
+        )
+    assert (report.added, report.removed) == (0, 0)
+    assert claim_index.ids().tolist() == _stored_ids(loaded)
+
+
+@pytest.mark.parametrize(
+    "damage", ["delete-index", "delete-metadata", "corrupt-index", "truncate-index"]
+)
+def test_damaged_index_is_rebuilt_with_a_log_line(
+    loaded: Runtime,
+    encoder: SentenceTransformerEncoder,
+    damage: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    directory = loaded.settings.index_dir
+    index_file, meta_file = directory / INDEX_FILE, directory / "index.meta.json"
+    if damage == "delete-index":
+        index_file.unlink()
+    elif damage == "delete-metadata":
+        meta_file.unlink()
+    elif damage == "corrupt-index":
+        data = bytearray(index_file.read_bytes())
+        data[len(data) // 2 : len(data) // 2 + 64] = b"\xff" * 64
+        index_file.write_bytes(bytes(data))
+    else:
+        index_file.write_bytes(index_file.read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="crosscheck.indexing.service"):
+        runtime = _reopen(loaded.settings, encoder)
+    assert any("rebuilding from the database" in r.getMessage() for r in caplog.records)
+    assert runtime.claim_index.ids().tolist() == _stored_ids(runtime)
+    runtime.close()
+
+
+def test_stale_index_catches_up_with_the_database(
+    loaded: Runtime, encoder: SentenceTransformerEncoder
+) -> None:
+    # Another writer changed the database while the index was saved elsewhere.
+    with loaded.session_factory() as session:
+        first_id = claim_service.all_ids(session=session)[0]
+        session.execute(delete(Claim).where(Claim.id == first_id))
+        claim_service.create(
+            session=session, claim_in=ClaimCreate(text="A brand new statement.", source="New")
+        )
+        session.commit()
+    runtime = _reopen(loaded.settings, encoder)
+    held = runtime.claim_index.ids().tolist()
+    assert held == _stored_ids(runtime) and first_id not in held
+    runtime.close()
+
+
+def test_reindex_from_scratch_matches_and_searches(
+    loaded: Runtime, encoder: SentenceTransformerEncoder
+) -> None:
+    runtime = Runtime(loaded.settings, encoder=encoder)
+    runtime.start(rebuild_index=True)
+    vector = encoder.encode(["North Korean troops are training in Russia"])[0]
+    hits = runtime.claim_index.search(vector, 3)
+    assert len(hits) == 3 and hits[0][1] >= hits[1][1] >= hits[2][1]
+    assert runtime.claim_index.count() == len(_stored_ids(runtime))
+    runtime.close()

@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from embeddings import artifacts
+from embeddings.artifacts import METADATA_FILE, file_digest, ids_digest, write_atomically
+from embeddings.faiss_index import INDEX_FILE, FaissIndex
+from embeddings.index import IndexArtifactError
+
+DIM = 8
+MODEL = "test-model"
+
+
+def _unit_vectors(count: int, seed: int = 0) -> npt.NDArray[np.float32]:
+    vectors = np.random.default_rng(seed).normal(size=(count, DIM)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _filled(ids: list[int], seed: int = 0) -> tuple[FaissIndex, npt.NDArray[np.float32]]:
+    index = FaissIndex(DIM, model=MODEL)
+    vectors = _unit_vectors(len(ids), seed)
+    index.add(ids, vectors)
+    return index, vectors
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    index, _ = _filled([10, 20, 30, 40])
+    index.save(tmp_path)
+    return tmp_path
+
+
+def _edit_metadata(directory: Path, **changes: object) -> None:
+    path = directory / METADATA_FILE
+    metadata = json.loads(path.read_text())
+    metadata.update(changes)
+    path.write_text(json.dumps(metadata))
+
+
+def test_new_index_is_empty() -> None:
+    index = FaissIndex(DIM, model=MODEL)
+    assert index.dimension == DIM
+    assert index.model == MODEL
+    assert index.count() == 0
+    assert index.ids().tolist() == []
+
+
+def test_search_finds_each_vector_first_with_cosine_scores() -> None:
+    ids = [10, 20, 30, 40, 50]
+    index, vectors = _filled(ids)
+    scores, found = index.search(vectors, k=3)
+    assert found.shape == scores.shape == (5, 3)
+    assert found.dtype == np.int64
+    assert scores.dtype == np.float32
+    assert found[:, 0].tolist() == ids
+    np.testing.assert_allclose(scores[:, 0], 1.0, atol=1e-5)
+    expected = vectors @ vectors.T
+    for row, own in enumerate(ids):
+        assert np.all(np.diff(scores[row]) <= 1e-6), "scores must be best-first"
+        for column, claim_id in enumerate(found[row]):
+            assert scores[row, column] == pytest.approx(
+                expected[row, ids.index(claim_id)], abs=1e-5
+            )
+        assert own in found[row]
+
+
+def test_search_k_larger_than_count_returns_every_id() -> None:
+    index, vectors = _filled([1, 2, 3])
+    _, found = index.search(vectors[:1], k=10)
+    assert sorted(i for i in found[0].tolist() if i >= 0) == [1, 2, 3]
+    assert found.shape == (1, 10) and found[0].tolist().count(-1) == 7
+
+
+def test_ids_are_sorted() -> None:
+    index, _ = _filled([30, 10, 20])
+    assert index.ids().tolist() == [10, 20, 30]
+
+
+def test_readding_an_id_replaces_its_vector() -> None:
+    index, vectors = _filled([1, 2, 3])
+    replacement = -vectors[1:2]
+    index.add([2], replacement)
+    assert index.count() == 3
+    assert index.ids().tolist() == [1, 2, 3]
+    scores, found = index.search(replacement, k=1)
+    assert found[0, 0] == 2
+    assert scores[0, 0] == pytest.approx(1.0, abs=1e-5)
+    _, found_old = index.search(vectors[1:2], k=3)
+    assert found_old[0, -1] == 2
+
+
+def test_adding_nothing_is_a_no_op() -> None:
+    index, _ = _filled([1, 2])
+    index.add([], np.zeros((0, DIM), dtype=np.float32))
+    assert index.count() == 2
+
+
+def test_remove_returns_how_many_were_removed() -> None:
+    index, vectors = _filled([1, 2, 3, 4])
+    assert index.remove([2, 4, 99]) == 2
+    assert index.count() == 2
+    assert index.ids().tolist() == [1, 3]
+    _, found = index.search(vectors, k=4)
+    assert not set(found.ravel().tolist()) & {2, 4}
+
+
+def test_remove_nothing_or_unknown_returns_zero() -> None:
+    index, _ = _filled([1, 2])
+    assert index.remove([]) == 0
+    assert index.remove([7]) == 0
+    assert index.count() == 2
+
+
+@pytest.mark.parametrize("k", [0, 3])
+def test_search_on_empty_index_returns_minus_one_ids(k: int) -> None:
+    index = FaissIndex(DIM, model=MODEL)
+    scores, found = index.search(_unit_vectors(2), k=k)
+    assert found.shape == scores.shape == (2, k)
+    assert (found == -1).all()
+    assert (scores == 0).all()
+
+
+def test_search_accepts_a_single_vector() -> None:
+    index, vectors = _filled([5, 6])
+    _, found = index.search(vectors[1], k=1)
+    assert found.tolist() == [[6]]
+
+
+@pytest.mark.parametrize(
+    ("ids", "vectors"),
+    [
+        ([1, 2], np.zeros((2, DIM + 1), dtype=np.float32)),
+        ([1, 2], np.zeros((3, DIM), dtype=np.float32)),
+        ([1], np.zeros(DIM, dtype=np.float32)),
+        ([1, 2], np.zeros((2, DIM, 1), dtype=np.float32)),
+    ],
+)
+def test_add_with_wrong_shape_raises_value_error(
+    ids: list[int], vectors: npt.NDArray[np.float32]
+) -> None:
+    index = FaissIndex(DIM, model=MODEL)
+    with pytest.raises(ValueError, match=f"{DIM} dimensions"):
+        index.add(ids, vectors)
+    assert index.count() == 0
+
+
+def test_search_with_wrong_dimension_raises_value_error() -> None:
+    index, _ = _filled([1])
+    with pytest.raises(ValueError):
+        index.search(np.zeros((1, DIM - 1), dtype=np.float32), k=1)
+
+
+def test_save_writes_index_and_metadata(tmp_path: Path) -> None:
+    index, _ = _filled([10, 20, 30])
+    metadata = index.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([INDEX_FILE, METADATA_FILE])
+    assert metadata.count == 3
+    assert metadata.model == MODEL
+    assert metadata.dimension == DIM
+    assert metadata.backend == FaissIndex.backend
+    assert metadata.ids_sha256 == ids_digest(np.array([30, 10, 20]))
+    assert metadata.file_sha256 == file_digest(tmp_path / INDEX_FILE)
+    assert json.loads((tmp_path / METADATA_FILE).read_text())["count"] == 3
+
+
+def test_save_then_load_round_trips(tmp_path: Path) -> None:
+    index, vectors = _filled([10, 20, 30, 40], seed=3)
+    index.remove([20])
+    index.save(tmp_path / "nested")
+    loaded = FaissIndex.load(tmp_path / "nested", model=MODEL, dimension=DIM)
+    assert loaded.ids().tolist() == [10, 30, 40]
+    assert loaded.count() == 3
+    expected_scores, expected_ids = index.search(vectors, k=3)
+    scores, found = loaded.search(vectors, k=3)
+    np.testing.assert_array_equal(found, expected_ids)
+    np.testing.assert_allclose(scores, expected_scores, atol=1e-6)
+    loaded.add([50], _unit_vectors(1, seed=9))
+    assert loaded.count() == 4
+
+
+def test_saving_again_replaces_the_saved_index(saved: Path) -> None:
+    index = FaissIndex.load(saved, model=MODEL, dimension=DIM)
+    index.remove([10])
+    index.save(saved)
+    assert FaissIndex.load(saved, model=MODEL, dimension=DIM).ids().tolist() == [20, 30, 40]
+    assert not [p for p in saved.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_load_without_metadata_fails(saved: Path) -> None:
+    (saved / METADATA_FILE).unlink()
+    with pytest.raises(IndexArtifactError, match="no index metadata"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_load_from_empty_directory_fails(tmp_path: Path) -> None:
+    with pytest.raises(IndexArtifactError):
+        FaissIndex.load(tmp_path, model=MODEL, dimension=DIM)
+
+
+def test_load_without_index_file_fails(saved: Path) -> None:
+    (saved / INDEX_FILE).unlink()
+    with pytest.raises(IndexArtifactError, match="no index file"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+@pytest.mark.parametrize("position", [0, 40, -1])
+def test_load_with_flipped_bytes_fails(saved: Path, position: int) -> None:
+    path = saved / INDEX_FILE
+    payload = bytearray(path.read_bytes())
+    payload[position] ^= 0xFF
+    path.write_bytes(bytes(payload))
+    with pytest.raises(IndexArtifactError, match="checksum"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_load_with_unreadable_index_matching_checksum_fails(saved: Path) -> None:
+    path = saved / INDEX_FILE
+    path.write_bytes(path.read_bytes()[:40])
+    _edit_metadata(saved, file_sha256=file_digest(path))
+    with pytest.raises(IndexArtifactError, match="cannot be read"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_load_with_index_not_matching_metadata_ids_fails(saved: Path) -> None:
+    _edit_metadata(saved, ids_sha256=ids_digest(np.array([1, 2, 3, 4])))
+    with pytest.raises(IndexArtifactError, match="does not hold"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+@pytest.mark.parametrize(
+    ("model", "dimension"), [("other-model", DIM), (MODEL, DIM * 2), ("other-model", 384)]
+)
+def test_load_for_another_model_or_dimension_fails(saved: Path, model: str, dimension: int) -> None:
+    with pytest.raises(IndexArtifactError, match="index built for"):
+        FaissIndex.load(saved, model=model, dimension=dimension)
+
+
+def test_load_with_metadata_naming_another_model_fails(saved: Path) -> None:
+    _edit_metadata(saved, model="other-model")
+    with pytest.raises(IndexArtifactError, match="other-model"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_load_with_other_backend_fails(saved: Path) -> None:
+    _edit_metadata(saved, backend="hnsw")
+    with pytest.raises(IndexArtifactError, match="backend"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_load_with_other_format_version_fails(saved: Path) -> None:
+    _edit_metadata(saved, format_version=artifacts.FORMAT_VERSION + 1)
+    with pytest.raises(IndexArtifactError, match="format"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+@pytest.mark.parametrize("content", ["not json at all", "{", "[]", '{"model": "x"}', ""])
+def test_load_with_unreadable_metadata_fails(saved: Path, content: str) -> None:
+    (saved / METADATA_FILE).write_text(content)
+    with pytest.raises(IndexArtifactError, match="unreadable index metadata"):
+        FaissIndex.load(saved, model=MODEL, dimension=DIM)
+
+
+def test_write_atomically_creates_and_replaces_without_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "data.bin"
+    write_atomically(target, b"first")
+    assert target.read_bytes() == b"first"
+    write_atomically(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["data.bin"]
+
+
+def test_write_atomically_failure_keeps_old_content_and_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "data.bin"
+    write_atomically(target, b"old")
+
+    def failing_replace(source: str, destination: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(artifacts.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["data.bin"]
+
+
+def test_ids_digest_ignores_order_but_not_content() -> None:
+    assert ids_digest(np.array([3, 1, 2])) == ids_digest(np.array([1, 2, 3]))
+    assert ids_digest(np.array([1, 2, 3])) != ids_digest(np.array([1, 2, 4]))
+
+
+def test_remove_accepts_a_numpy_array_and_search_pads_to_k() -> None:
+    index = FaissIndex(4, model="m")
+    index.add([1, 2], np.eye(4, dtype=np.float32)[:2])
+    assert index.remove(np.array([1], dtype=np.int64)) == 1
+    scores, ids = index.search(np.eye(4, dtype=np.float32)[:1], 3)
+    assert ids.tolist() == [[2, -1, -1]] and scores.shape == (1, 3)

@@ -1,0 +1,77 @@
+"""The ``crosscheck`` command line, run in-process against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crosscheck.cli.main import app
+from crosscheck.settings import get_settings
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("CROSSCHECK_INDEX_DIR", str(tmp_path / "index"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "33 inserted" in first.output
+    again = runner.invoke(app, ["demo"])
+    assert "0 inserted, 33 already present" in again.output
+
+    result = runner.invoke(app, ["verify", "--json", "North Korean soldiers are in Russia"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["verdict"] == "contested"
+    assert "Russian Ministry of Foreign Affairs" in {
+        e["claim"]["source"]["name"] for e in answer["contradicting"]
+    }
+
+    table = runner.invoke(app, ["verify", "North Korean soldiers are in Russia"])
+    assert "Verdict: contested" in table.stdout
+
+    (cli_env / "index" / "claims.faiss").unlink()
+    rebuilt = runner.invoke(app, ["reindex"])
+    assert rebuilt.exit_code == 0 and "33 claims" in rebuilt.output
+
+
+def test_load_reports_rejected_lines(cli_env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    data = cli_env / "claims.jsonl"
+    data.write_text(
+        '{"text": "Troops arrived by ship.", "source": "NSC"}\n'
+        "not json\n"
+        '{"text": "", "source": "NSC"}\n'
+        '{"text": "Troops arrived by ship.", "source": "NSC"}\n'
+    )
+    result = runner.invoke(app, ["load", str(data)])
+    assert result.exit_code == 3
+    assert "1 inserted, 1 already present, 2 rejected" in result.output
+    assert "line 2" in result.output and "line 3: text" in result.output
+
+
+def test_invalid_settings_fail_fast(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSCHECK_MODEL", str(cli_env / "no-such-model"))
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2
+    assert "invalid settings" in result.output and "model" in result.output
+
+
+def test_verify_rejects_empty_text(cli_env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    result = runner.invoke(app, ["verify", "   "])
+    assert result.exit_code == 2
