@@ -6,12 +6,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from pydantic import Field
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+# Ids fit a signed 64-bit integer on every backend; larger ones are refused at the edge.
+MAX_ID = 2**63 - 1
+DatabaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# 64-bit ids on PostgreSQL (they double as FAISS ids); SQLite's INTEGER is already 64-bit.
+IdType = BigInteger().with_variant(Integer, "sqlite")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

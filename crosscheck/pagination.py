@@ -13,12 +13,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from crosscheck.database import MAX_ID
 from crosscheck.errors import InvalidInputError
 
 T = TypeVar("T")
 
 _CURSOR = re.compile(r"id:(0|[1-9][0-9]{0,18})")
-MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 

@@ -15,13 +15,16 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+# 64-bit ids on PostgreSQL; SQLite keeps INTEGER so that primary keys autoincrement.
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 SOURCE_KINDS = ("government", "agency", "military", "outlet", "organization", "person", "other")
 
 
 def upgrade() -> None:
     op.create_table(
         "sources",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column(
@@ -36,8 +39,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "source_aliases",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("source_id", ID, nullable=False),
         sa.Column("alias", sa.String(length=200), nullable=False),
         sa.Column("alias_key", sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(
@@ -50,8 +53,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_source_aliases_source_id"), "source_aliases", ["source_id"])
     op.create_table(
         "documents",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("publisher_id", sa.Integer(), nullable=True),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("publisher_id", ID, nullable=True),
         sa.Column("title", sa.String(length=500), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
@@ -68,11 +71,11 @@ def upgrade() -> None:
     op.create_index(op.f("ix_documents_publisher_id"), "documents", ["publisher_id"])
     op.create_table(
         "claims",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("source_id", ID, nullable=False),
+        sa.Column("document_id", ID, nullable=True),
         sa.Column("stated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=True),
         sa.Column("external_id", sa.String(length=200), nullable=True),

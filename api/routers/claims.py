@@ -12,6 +12,7 @@ from api.errors import ERROR_RESPONSES
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimPage, ClaimRead
+from crosscheck.database import MAX_ID, DatabaseId
 from crosscheck.errors import InvalidInputError
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crosscheck.sources import service as source_service
@@ -20,7 +21,7 @@ from crosscheck.verdicts.schemas import MAX_TOP_K, VerificationRead, verificatio
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=ERROR_RESPONSES)
 
-ClaimId = Annotated[int, Path(ge=1, le=2**62, description="Claim id")]
+ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="Claim id")]
 
 
 @router.post(
@@ -47,7 +48,7 @@ def list_claims(
     source: Annotated[
         list[str] | None, Query(max_length=50, description="Source names or aliases")
     ] = None,
-    source_id: Annotated[list[int] | None, Query(max_length=50)] = None,
+    source_id: Annotated[list[DatabaseId] | None, Query(max_length=50)] = None,
     q: Annotated[
         str | None, Query(min_length=1, max_length=500, description="Text fragment")
     ] = None,

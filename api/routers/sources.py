@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
+from crosscheck.database import MAX_ID
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import SourceKind
@@ -15,7 +16,7 @@ from crosscheck.sources.schemas import SourceCreate, SourcePage, SourceRead
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"], responses=ERROR_RESPONSES)
 
-SourceId = Annotated[int, Path(ge=1, le=2**62, description="Source id")]
+SourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Source id")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a source")

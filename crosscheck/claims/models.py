@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crosscheck.database import Base, UTCDateTime, utcnow
+from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 from crosscheck.documents.models import Document
 from crosscheck.sources.models import Source
 
@@ -22,14 +22,14 @@ class Claim(Base):
         Index("ix_claims_stated_at", "stated_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+        IdType, ForeignKey("sources.id", ondelete="RESTRICT"), index=True
     )
     document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+        IdType, ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
     stated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     url: Mapped[str | None] = mapped_column(String(2000))

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from crosscheck.database import DatabaseId
 from crosscheck.pagination import Page
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.textnorm import clean_text
@@ -35,7 +36,7 @@ class ClaimCreate(BaseModel):
         examples=["At least 3,000 North Korean soldiers are in eastern Russia."]
     )
     source: SourceName | None = Field(default=None, examples=["US National Security Council"])
-    source_id: int | None = Field(default=None, ge=1)
+    source_id: DatabaseId | None = None
     stated_at: datetime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     external_id: (

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crosscheck.database import Base, UTCDateTime, utcnow
+from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 
 
 class Document(Base):
@@ -15,9 +15,9 @@ class Document(Base):
 
     __tablename__ = "documents"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     publisher_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+        IdType, ForeignKey("sources.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str | None] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2000))

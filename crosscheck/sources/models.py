@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crosscheck.database import Base, UTCDateTime, utcnow
+from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 
 
 class SourceKind(enum.StrEnum):
@@ -26,7 +26,7 @@ class Source(Base):
 
     __tablename__ = "sources"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[SourceKind] = mapped_column(
@@ -59,8 +59,10 @@ class SourceAlias(Base):
 
     __tablename__ = "source_aliases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("sources.id", ondelete="CASCADE"), index=True
+    )
     alias: Mapped[str] = mapped_column(String(200))
     alias_key: Mapped[str] = mapped_column(String(200), unique=True)
 

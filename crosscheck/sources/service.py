@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crosscheck.pagination import ResultPage, paginate
@@ -57,7 +58,15 @@ def get_or_create(*, session: Session, name: str) -> Source:
     existing = find_by_name(session=session, name=name)
     if existing is not None:
         return existing
-    return create(session=session, source_in=SourceCreate(name=clean_text(name)))
+    try:
+        with session.begin_nested():
+            return create(session=session, source_in=SourceCreate(name=clean_text(name)))
+    except IntegrityError:
+        # Another writer created it between our lookup and insert.
+        raced = find_by_name(session=session, name=name)
+        if raced is None:
+            raise
+        return raced
 
 
 def get(*, session: Session, source_id: int) -> Source:

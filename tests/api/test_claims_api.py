@@ -155,3 +155,13 @@ def test_external_id_names_one_claim_per_source(client: TestClient) -> None:
         "external_id_taken",
         "external_id",
     )
+
+
+def test_ids_beyond_64_bits_are_refused_not_crashed(client: TestClient) -> None:
+    huge = 2**70
+    assert_error(client.get(f"/v1/claims/{huge}"), 422, "validation_error", "claim_id")
+    assert_error(client.get("/v1/claims", params={"source_id": huge}), 422, field="source_id.0")
+    assert_error(
+        client.post("/v1/claims", json={"text": "ok", "source_id": huge}), 422, field="source_id"
+    )
+    assert_error(client.get(f"/v1/claims/{2**63 - 1}"), 404, "claim_not_found")
