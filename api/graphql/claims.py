@@ -11,9 +11,8 @@ from api.graphql.context import GraphQLInfo
 from api.graphql.types import ClaimConnection, ClaimType, PageInfo
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
-from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.claims.schemas import ClaimCreate, ClaimFilter
 from crosscheck.pagination import DEFAULT_LIMIT
-from crosscheck.sources import service as source_service
 
 
 @strawberry.input(description="A statement and who asserted it: `source` (a name) or `sourceId`")
@@ -48,19 +47,11 @@ class ClaimQuery:
         stated_to: datetime | None = None,
     ) -> ClaimConnection:
         def fetch(session: Session) -> ClaimConnection:
-            source_ids = (
-                source_service.resolve_names(session=session, names=sources, field="sources")
-                if sources is not None
-                else None
+            claim_filter = ClaimFilter(
+                sources=sources, q=q, stated_from=stated_from, stated_to=stated_to
             )
             page = claim_service.list_page(
-                session=session,
-                limit=first,
-                cursor=after,
-                source_ids=source_ids,
-                q=q,
-                stated_from=stated_from,
-                stated_to=stated_to,
+                session=session, limit=first, cursor=after, claim_filter=claim_filter
             )
             return ClaimConnection(
                 items=[ClaimType.from_row(c) for c in page.items],

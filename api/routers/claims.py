@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -11,11 +10,9 @@ from api.deps import ClaimIndexDep, JudgeDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
-from crosscheck.claims.schemas import ClaimCreate, ClaimPage, ClaimRead
-from crosscheck.database import MAX_ID, DatabaseId
-from crosscheck.errors import InvalidInputError
+from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
+from crosscheck.database import MAX_ID
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from crosscheck.sources import service as source_service
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import MAX_TOP_K, VerificationRead, verification_read
 
@@ -43,34 +40,12 @@ def create_claim(
 @router.get("", summary="List claims")
 def list_claims(
     session: SessionDep,
+    claim_filter: Annotated[ClaimFilter, Query()],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    source: Annotated[
-        list[str] | None, Query(max_length=50, description="Source names or aliases")
-    ] = None,
-    source_id: Annotated[list[DatabaseId] | None, Query(max_length=50)] = None,
-    q: Annotated[
-        str | None, Query(min_length=1, max_length=500, description="Text fragment")
-    ] = None,
-    stated_from: datetime | None = None,
-    stated_to: datetime | None = None,
 ) -> ClaimPage:
-    if stated_from and stated_to and stated_from > stated_to:
-        raise InvalidInputError("stated_from is after stated_to", field="stated_from")
-    source_ids: list[int] | None = None
-    if source is not None or source_id is not None:
-        source_ids = list(source_id or [])
-        source_ids += source_service.resolve_names(
-            session=session, names=source or [], field="source"
-        )
     page = claim_service.list_page(
-        session=session,
-        limit=limit,
-        cursor=cursor,
-        source_ids=source_ids,
-        q=q,
-        stated_from=stated_from,
-        stated_to=stated_to,
+        session=session, limit=limit, cursor=cursor, claim_filter=claim_filter
     )
     return ClaimPage(
         items=[ClaimRead.model_validate(c) for c in page.items],

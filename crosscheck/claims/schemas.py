@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -22,6 +23,7 @@ from crosscheck.textnorm import clean_text
 
 MAX_CLAIM_CHARS = 5_000
 
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ClaimText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_CLAIM_CHARS)
 ]
@@ -54,6 +56,26 @@ class ClaimCreate(BaseModel):
         if (self.source is None) == (self.source_id is None):
             raise ValueError("give exactly one of `source` (a name) or `source_id`")
         return self
+
+
+class ClaimFilter(BaseModel):
+    """Which claims a listing returns: by source (names, aliases or ids), text, stated-at range."""
+
+    sources: Annotated[list[SourceName], Field(max_length=50)] | None = None
+    source_ids: Annotated[list[DatabaseId], Field(max_length=50)] | None = None
+    q: SearchText | None = Field(default=None, description="Text fragment, any case")
+    stated_from: datetime | None = None
+    stated_to: datetime | None = None
+
+    @field_validator("stated_to")
+    @classmethod
+    def _after_stated_from(
+        cls, stated_to: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        stated_from = info.data.get("stated_from")
+        if stated_to is not None and stated_from is not None and stated_to < stated_from:
+            raise ValueError("stated_to is before stated_from")
+        return stated_to
 
 
 class ClaimRead(BaseModel):

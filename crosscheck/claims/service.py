@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crosscheck.claims.exceptions import ClaimNotFoundError, ExternalIdTakenError
 from crosscheck.claims.models import Claim
-from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.claims.schemas import ClaimCreate, ClaimFilter
 from crosscheck.pagination import ResultPage, paginate
 from crosscheck.sources import service as source_service
 from crosscheck.textnorm import contains_pattern, content_hash
@@ -93,25 +92,22 @@ def get_many(*, session: Session, claim_ids: Sequence[int]) -> dict[int, Claim]:
 
 
 def list_page(
-    *,
-    session: Session,
-    limit: int,
-    cursor: str | None = None,
-    source_ids: Sequence[int] | None = None,
-    q: str | None = None,
-    stated_from: datetime | None = None,
-    stated_to: datetime | None = None,
+    *, session: Session, limit: int, cursor: str | None = None, claim_filter: ClaimFilter
 ) -> ResultPage[Claim]:
-    """Claims in id order, filtered by source, a text fragment and a stated-at range."""
+    """Claims in id order that pass ``claim_filter``; unknown source names are an error."""
     filters: list[ColumnElement[bool]] = []
-    if source_ids is not None:
+    if claim_filter.sources is not None or claim_filter.source_ids is not None:
+        source_ids = list(claim_filter.source_ids or [])
+        source_ids += source_service.resolve_names(
+            session=session, names=claim_filter.sources or [], field="sources"
+        )
         filters.append(Claim.source_id.in_(source_ids))
-    if q:
-        filters.append(Claim.text.ilike(contains_pattern(q.strip()), escape="\\"))
-    if stated_from is not None:
-        filters.append(Claim.stated_at >= stated_from)
-    if stated_to is not None:
-        filters.append(Claim.stated_at <= stated_to)
+    if claim_filter.q:
+        filters.append(Claim.text.ilike(contains_pattern(claim_filter.q), escape="\\"))
+    if claim_filter.stated_from is not None:
+        filters.append(Claim.stated_at >= claim_filter.stated_from)
+    if claim_filter.stated_to is not None:
+        filters.append(Claim.stated_at <= claim_filter.stated_to)
     return paginate(
         session=session,
         model=Claim,

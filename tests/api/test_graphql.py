@@ -148,6 +148,13 @@ def test_graphql_errors_have_codes_and_change_nothing(client: TestClient) -> Non
     assert error_codes(gql(client, '{ claims(after: "nonsense") { totalCount } }')) == [
         "INVALID_INPUT"
     ]
+    backwards = gql(
+        client,
+        '{ claims(statedFrom: "2024-10-25T00:00:00Z", statedTo: "2024-10-01T00:00:00Z")'
+        " { totalCount } }",
+    )
+    assert error_codes(backwards) == ["BAD_USER_INPUT"]
+    assert backwards["errors"][0]["extensions"]["field"] == "stated_to"
     assert error_codes(gql(client, '{ claim(id: "one") { id } }')) == ["GRAPHQL_VALIDATION_FAILED"]
     assert error_codes(gql(client, "{ nothing }")) == ["GRAPHQL_VALIDATION_FAILED"]
     dup = gql(client, 'mutation { a: createSource(input: {name: "NSC"}) { id } }')

@@ -74,7 +74,7 @@ def test_verify_source_filters(demo_client: TestClient) -> None:
 
 def test_evidence_for_a_stored_claim_excludes_its_own_source(demo_client: TestClient) -> None:
     claims = demo_client.get(
-        "/v1/claims", params={"source": "Russian Ministry of Foreign Affairs"}
+        "/v1/claims", params={"sources": "Russian Ministry of Foreign Affairs"}
     ).json()
     denial = claims["items"][0]
     answer = demo_client.get(f"/v1/claims/{denial['id']}/evidence").json()
