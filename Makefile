@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve demo test lint format bench clean
+.PHONY: help install run serve demo test lint format bench train-stance clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,8 +45,12 @@ format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install  ## Print start-up and verify latency figures
+bench: install  ## Print start-up, verify latency and stance figures (dev splits)
 	$(BIN)/python bench/verify_latency.py
+	$(BIN)/python bench/stance.py --data-dir $(DATA_DIR)
+
+train-stance: install  ## Retrain the stance model into models/stance (under an hour on 2 cores)
+	$(BIN)/crosscheck train-stance --data-dir $(DATA_DIR) --output models/stance
 
 clean:  ## Remove the local database and index
 	rm -rf var

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
-from api.routers import claims, health, sources, verify
+from api.routers import claims, health, sources, stance, verify
 from crosscheck import __version__
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings, get_settings
@@ -20,7 +20,7 @@ from embeddings.encoder import Encoder
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST_BYTES = 1_000_000
+MAX_REQUEST_BYTES = 2_000_000  # room for 100,000-character evidence in any encoding
 INDEX_SAVE_INTERVAL_SECONDS = 30.0
 
 DESCRIPTION = """
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.include_router(sources.router)
     app.include_router(claims.router)
     app.include_router(verify.router)
+    app.include_router(stance.router)
     app.include_router(create_graphql_router(), prefix="/graphql", include_in_schema=False)
     return app
 

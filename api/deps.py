@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from crosscheck.stance.schemas import StanceJudge
+from crosscheck.stance.engine import StanceEngine
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -41,11 +41,11 @@ def get_claim_index(runtime: RuntimeDep) -> ClaimIndex:
     return runtime.claim_index
 
 
-def get_judge(runtime: RuntimeDep) -> StanceJudge:
+def get_judge(runtime: RuntimeDep) -> StanceEngine:
     return runtime.judge
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClaimIndexDep = Annotated[ClaimIndex, Depends(get_claim_index)]
-JudgeDep = Annotated[StanceJudge, Depends(get_judge)]
+JudgeDep = Annotated[StanceEngine, Depends(get_judge)]

@@ -12,8 +12,7 @@ from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.settings import Settings
-from crosscheck.stance.rules import RuleStanceJudge
-from crosscheck.stance.schemas import StanceJudge
+from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import Encoder, SentenceTransformerEncoder
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ class Runtime:
         self.settings = settings
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
-        self.judge: StanceJudge = RuleStanceJudge(related_threshold=settings.related_threshold)
+        self._judge: StanceEngine | None = None
         self._encoder = encoder
         self._claim_index: ClaimIndex | None = None
         self._ready = threading.Event()
@@ -46,6 +45,12 @@ class Runtime:
         return self._encoder
 
     @property
+    def judge(self) -> StanceEngine:
+        if self._judge is None:
+            raise NotReadyError("the stance engine is still loading; retry shortly")
+        return self._judge
+
+    @property
     def claim_index(self) -> ClaimIndex:
         if self._claim_index is None or not self.ready:
             raise NotReadyError("the claim index is still loading; retry shortly")
@@ -59,6 +64,12 @@ class Runtime:
                 self._encoder = SentenceTransformerEncoder(
                     self.settings.model, batch_size=self.settings.encode_batch_size
                 )
+            self._judge = StanceEngine.from_directory(
+                self._encoder,
+                self.settings.stance_model_dir,
+                related_threshold=self.settings.related_threshold,
+                nli_model=self.settings.nli_model,
+            )
             with self.session_factory() as session:
                 self._claim_index, report = open_claim_index(
                     directory=self.settings.index_dir,

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from embeddings.encoder import PACKAGED_MODEL
 
+DEFAULT_STANCE_MODEL = Path(__file__).resolve().parent.parent / "models" / "stance"
+
 
 class Settings(BaseSettings):
     """Everything the service can be configured with; validated at start-up."""
@@ -25,6 +27,14 @@ class Settings(BaseSettings):
     model: str = Field(
         default=PACKAGED_MODEL,
         description="Sentence-transformers model: a local folder, or the packaged default",
+    )
+    stance_model_dir: Path | None = Field(
+        default=DEFAULT_STANCE_MODEL,
+        description="Trained stance artifacts (crosscheck train-stance); unset for rules only",
+    )
+    nli_model: str | None = Field(
+        default=None,
+        description="An NLI cross-encoder (local path) to use instead of the trained classifier",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -52,6 +62,11 @@ class Settings(BaseSettings):
         if value != PACKAGED_MODEL and not Path(value).is_dir():
             raise ValueError(f"model folder {value!r} does not exist (models load offline only)")
         return value
+
+    @field_validator("stance_model_dir", "nli_model", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -17,7 +17,8 @@ from api.app import create_app
 from crosscheck.ingest import service as ingest_service
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
-from crosscheck.settings import Settings
+from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings
+from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import SentenceTransformerEncoder
 
 POSTGRES_URL = os.environ.get(
@@ -129,3 +130,11 @@ def demo_client(client: TestClient) -> TestClient:
     runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
     load_demo(runtime)
     return client
+
+
+@pytest.fixture(scope="session")
+def stance_engine(encoder: SentenceTransformerEncoder) -> StanceEngine:
+    """The engine with the shipped, trained stance model."""
+    engine = StanceEngine.from_directory(encoder, DEFAULT_STANCE_MODEL)
+    assert engine.learned, f"no trained stance model shipped at {DEFAULT_STANCE_MODEL}"
+    return engine

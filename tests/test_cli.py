@@ -75,3 +75,24 @@ def test_verify_rejects_empty_text(cli_env: Path) -> None:
     runner.invoke(app, ["db", "upgrade"])
     result = runner.invoke(app, ["verify", "   "])
     assert result.exit_code == 2
+
+
+def test_stance_batch_answers_every_line_in_order(cli_env: Path) -> None:
+    data = cli_env / "pairs.jsonl"
+    claim = "At least 3,000 North Korean soldiers are in Russia."
+    article = "Markets were calm. " * 5 + "Russia's foreign ministry dismissed reports of North Korean soldiers in Russia as propaganda."
+    lines = [
+        {"id": "a", "claim": claim, "evidence": article},
+        {"id": 2, "claim": claim, "evidence": "The council approved a budget for road repairs."},
+        {"id": "bad", "claim": "", "evidence": "x"},
+        {"id": "c", "claim": claim, "evidence": article},
+    ]
+    data.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
+    result = CliRunner().invoke(app, ["stance-batch", str(data), "--batch-size", "2"])
+    assert result.exit_code == 3
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row.get("id") for row in rows] == ["a", 2, "bad", "c", None]
+    assert rows[0]["label"] == rows[3]["label"] == "contradicts"
+    assert rows[1]["label"] == "unrelated"
+    assert "claim" in rows[2]["error"] and "JSON" in rows[4]["error"]
+    assert all(0 < row["confidence"] < 1 for row in rows if "label" in row)

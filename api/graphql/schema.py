@@ -15,11 +15,12 @@ from strawberry.types import ExecutionResult
 from api.graphql.claims import ClaimMutation, ClaimQuery
 from api.graphql.context import GraphQLContext, get_context
 from api.graphql.sources import SourceMutation, SourceQuery
+from api.graphql.stance import StanceQuery
 from api.graphql.verify import VerifyQuery
 
 
-@strawberry.type(description="Read sources and claims, and verify statements")
-class Query(SourceQuery, ClaimQuery, VerifyQuery):
+@strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
+class Query(SourceQuery, ClaimQuery, VerifyQuery, StanceQuery):
     pass
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -18,9 +22,12 @@ from crosscheck.ingest import service as ingest_service
 from crosscheck.ingest.service import LoadReport
 from crosscheck.logs import configure_logging
 from crosscheck.runtime import Runtime
-from crosscheck.settings import Settings, get_settings
+from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
+from crosscheck.stance.batch import judge_stream
+from crosscheck.stance.engine import StanceEngine
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest, verification_read
+from embeddings.encoder import SentenceTransformerEncoder
 
 app = typer.Typer(
     help="crosscheck: cross-source claim verification.",
@@ -202,6 +209,77 @@ def verify(
     out.print(table)
 
 
+def _stance_engine(settings: Settings) -> StanceEngine:
+    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
+    return StanceEngine.from_directory(
+        encoder,
+        settings.stance_model_dir,
+        related_threshold=settings.related_threshold,
+        nli_model=settings.nli_model,
+    )
+
+
+@app.command("stance-batch")
+def stance_batch(
+    path: Annotated[str, typer.Argument(help='JSONL of {"id", "claim", "evidence"}; - for stdin')],
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Pairs per batch")] = 1024,
+) -> None:
+    """Write {"id", "label", "confidence"} per input line to stdout, in input order."""
+    engine = _stance_engine(_settings())
+    started = time.perf_counter()
+    with (
+        contextlib.nullcontext(sys.stdin) if path == "-" else Path(path).open(encoding="utf-8")
+    ) as lines:
+        report = judge_stream(engine, lines, sys.stdout, batch_size=batch_size)
+    seconds = time.perf_counter() - started
+    console.print(
+        f"{report.judged} pairs judged, {report.rejected} rejected in {seconds:.1f}s "
+        f"({report.judged / max(seconds, 1e-9):.0f} pairs/s)",
+        markup=False,
+    )
+    if report.rejected:
+        raise typer.Exit(3)
+
+
+@app.command("train-stance")
+def train_stance(
+    data_dir: Annotated[
+        Path, typer.Option(exists=True, file_okay=False, help="Folder with fnc1/, sick/, emergent/")
+    ],
+    output: Annotated[Path, typer.Option(help="Where the artifacts go")] = DEFAULT_STANCE_MODEL,
+    epochs: Annotated[int, typer.Option(min=1, max=10)] = 2,
+    max_pairs: Annotated[
+        int | None, typer.Option(min=10, help="Train on a sample (smoke runs)")
+    ] = None,
+) -> None:
+    """Train the stance model on the benchmarks' training data; score it on the dev splits."""
+    # Training needs scikit-learn and the benchmark readers; serving does not.
+    from crosscheck.stance.training.datasets import load_all
+    from crosscheck.stance.training.evaluate import evaluate
+    from crosscheck.stance.training.model_card import write_model_card
+    from crosscheck.stance.training.train import TrainingOptions, train
+
+    settings = _settings()
+    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
+    options = TrainingOptions(
+        data_dir=data_dir,
+        output_dir=output,
+        base_model=settings.model,
+        epochs=epochs,
+        max_pairs=max_pairs,
+    )
+    facts = train(options, encoder)
+    engine = StanceEngine.from_directory(
+        encoder, output, related_threshold=settings.related_threshold
+    )
+    dev = [pair for pair in load_all(data_dir) if pair.split == "dev"]
+    if max_pairs is not None:
+        dev = dev[: max(10, max_pairs // 4)]
+    scores = evaluate(engine, dev)
+    write_model_card(output, facts=facts, scores=scores, base_model=encoder.model_name)
+    out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
+
+
 @app.command()
 def reindex() -> None:
     """Rebuild the vector index from the database."""
@@ -213,3 +291,7 @@ def reindex() -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     app(sys.argv[1:])
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m crosscheck.cli.main`
+    main()

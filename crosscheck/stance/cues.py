@@ -65,6 +65,20 @@ HEDGE_CUES = (
     "apparently",
     "unverified",
 )
+# Words that mark unconfirmed hearsay: the evidence relays the claim, it does not back it.
+STRONG_HEDGE_CUES = (
+    "reportedly",
+    "allegedly",
+    "alleged",
+    "unconfirmed",
+    "unverified",
+    "rumour",
+    "rumor",
+    "rumoured",
+    "rumored",
+    "purportedly",
+    "supposedly",
+)
 # "not only X but also Y" asserts X; these phrases carry a negation word without denying anything.
 NON_NEGATING = ("not only", "no doubt", "no longer than", "nothing but")
 
@@ -90,6 +104,7 @@ class Cues:
     denials: list[str]
     negations: list[str]
     hedges: list[str]
+    strong_hedges: list[str]
 
     @property
     def negative(self) -> bool:
@@ -105,4 +120,5 @@ def find_cues(text: str) -> Cues:
         denials=_find(DENIAL_CUES, text),
         negations=_find(NEGATION_CUES, text),
         hedges=_find(HEDGE_CUES, text),
+        strong_hedges=_find(STRONG_HEDGE_CUES, text),
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class Stance(enum.StrEnum):
@@ -15,15 +18,69 @@ class Stance(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class EvidenceSpan:
+    """A stretch of the evidence, by character offsets, that the judgement rests on."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class StanceJudgement:
-    """A stance with how sure the judge is (0..1) and reasons a person can read."""
+    """A stance with how sure the judge is (0..1), reasons a person can read, and where."""
 
     stance: Stance
     confidence: float
     reasons: list[str] = field(default_factory=list)
+    spans: list[EvidenceSpan] = field(default_factory=list)
 
 
 class StanceJudge(Protocol):
-    """Decides the stance of ``evidence`` towards ``claim``, given their embedding similarity."""
+    """Decides how each piece of evidence stands towards a claim."""
 
-    def judge(self, *, claim: str, evidence: str, similarity: float) -> StanceJudgement: ...
+    def judge_many(self, claim: str, evidences: Sequence[str]) -> list[StanceJudgement]:
+        """One judgement per evidence text, in order; batched where the judge can."""
+        ...
+
+
+MAX_EVIDENCE_CHARS = 100_000
+
+
+class StanceRequest(BaseModel):
+    """A claim and the evidence to weigh against it (one sentence or a whole article)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)
+    ] = Field(examples=["At least 3,000 North Korean soldiers are in Russia"])
+    evidence: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EVIDENCE_CHARS)
+    ] = Field(examples=["Russia's foreign ministry dismissed the reports as propaganda."])
+
+
+class EvidenceSpanRead(BaseModel):
+    start: int = Field(description="Offset of the first character in the evidence")
+    end: int = Field(description="Offset just past the last character")
+    text: str
+
+
+class StanceRead(BaseModel):
+    """How the evidence stands towards the claim, why, and which sentences decided it."""
+
+    label: Stance
+    confidence: float
+    reasons: list[str]
+    evidence_spans: list[EvidenceSpanRead]
+
+    @classmethod
+    def from_judgement(cls, judgement: StanceJudgement) -> StanceRead:
+        return cls(
+            label=judgement.stance,
+            confidence=judgement.confidence,
+            reasons=judgement.reasons,
+            evidence_spans=[
+                EvidenceSpanRead(start=s.start, end=s.end, text=s.text) for s in judgement.spans
+            ],
+        )

@@ -133,13 +133,10 @@ def _verify(
         exclude_sources=exclude_sources,
         exclude_claims=exclude_claims,
     )
+    judgements = judge.judge_many(text, [claim.text for claim, _ in nearest])
     evidence = [
-        Evidence(
-            claim=claim,
-            similarity=score,
-            judgement=judge.judge(claim=text, evidence=claim.text, similarity=score),
-        )
-        for claim, score in nearest
+        Evidence(claim=claim, similarity=score, judgement=judgement)
+        for (claim, score), judgement in zip(nearest, judgements, strict=True)
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
     relevant.sort(key=lambda item: (-item.judgement.confidence, -item.similarity))

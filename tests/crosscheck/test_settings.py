@@ -132,3 +132,10 @@ def test_log_level_is_case_insensitive(given: str, expected: str) -> None:
 @pytest.mark.parametrize("port", [1, 65535])
 def test_port_bounds_are_inclusive(port: int) -> None:
     assert Settings(port=port).port == port
+
+
+def test_empty_stance_model_dir_means_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSCHECK_STANCE_MODEL_DIR", "")
+    monkeypatch.setenv("CROSSCHECK_NLI_MODEL", " ")
+    settings = Settings()
+    assert settings.stance_model_dir is None and settings.nli_model is None

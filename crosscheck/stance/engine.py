@@ -1,0 +1,212 @@
+"""The stance engine: relatedness, a learned classifier, and explicit rules for numbers and denial.
+
+Long evidence is cut to the sentences nearest the claim; the judgement says which ones decided it.
+Without trained artifacts the engine still works, from the rules alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from crosscheck.stance.classifier import CLASSIFIER_LABELS, PairClassifier, StanceClassifier
+from crosscheck.stance.cues import Cues, find_cues
+from crosscheck.stance.nli import NliClassifier
+from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
+from crosscheck.stance.quantities import find_agreement, find_conflict
+from crosscheck.stance.relatedness import RelatednessModel
+from crosscheck.stance.rules import RuleStanceJudge
+from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
+from embeddings.encoder import Encoder
+
+log = logging.getLogger(__name__)
+
+RELATEDNESS_FILE = "relatedness.json"
+CLASSIFIER_DIR = "classifier"
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _bounded(value: float) -> float:
+    return round(min(0.99, max(0.01, value)), 3)
+
+
+class StanceEngine:
+    """Judges evidence against a claim; batch-first, so verification and benchmarks share it."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        *,
+        classifier: PairClassifier | None = None,
+        relatedness: RelatednessModel | None = None,
+        related_threshold: float = 0.35,
+    ) -> None:
+        self.preparer = EvidencePreparer(encoder)
+        self.classifier = classifier
+        self.relatedness = relatedness
+        self.rules = RuleStanceJudge(related_threshold=related_threshold)
+        self.related_threshold = related_threshold
+
+    @classmethod
+    def from_directory(
+        cls,
+        encoder: Encoder,
+        directory: Path | None,
+        *,
+        related_threshold: float = 0.35,
+        nli_model: str | None = None,
+    ) -> StanceEngine:
+        """The trained artifacts in ``directory`` (rules alone if none); an NLI model if named."""
+        trained = directory is not None and (directory / RELATEDNESS_FILE).is_file()
+        if not trained and nli_model is None:
+            log.warning("no trained stance model at %s: judging stance by rules alone", directory)
+        classifier: PairClassifier | None = None
+        if nli_model is not None:
+            classifier = NliClassifier.load(nli_model)
+        elif trained and directory is not None:
+            classifier = StanceClassifier.load(directory / CLASSIFIER_DIR)
+        relatedness = (
+            RelatednessModel.load(directory / RELATEDNESS_FILE)
+            if trained and directory is not None
+            else None
+        )
+        return cls(
+            encoder,
+            classifier=classifier,
+            relatedness=relatedness,
+            related_threshold=related_threshold,
+        )
+
+    @property
+    def learned(self) -> bool:
+        return self.classifier is not None
+
+    def related_probability(self, pair: PreparedPair) -> float:
+        """From the trained relatedness model, else from similarity around the threshold."""
+        if self.relatedness is not None:
+            return self.relatedness.probability(pair.signals)
+        margin = pair.signals.max_similarity - self.related_threshold
+        return 1.0 / (1.0 + math.exp(-20.0 * margin))
+
+    def judge(self, *, claim: str, evidence: str) -> StanceJudgement:
+        return self.judge_many(claim, [evidence])[0]
+
+    def judge_many(self, claim: str, evidences: Sequence[str]) -> list[StanceJudgement]:
+        return self.judge_pairs([(claim, evidence) for evidence in evidences])
+
+    def judge_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[StanceJudgement]:
+        """One judgement per (claim, evidence) pair, in order; the classifier runs once."""
+        prepared = self.preparer.prepare(pairs)
+        if self.classifier is None:
+            return [self._by_rules(pair) for pair in prepared]
+        related = [self.related_probability(pair) for pair in prepared]
+        to_classify = [i for i, p in enumerate(related) if p >= 0.5]
+        probabilities = self.classifier.predict(
+            [prepared[i].claim for i in to_classify],
+            [prepared[i].selected_text or prepared[i].evidence for i in to_classify],
+        )
+        by_pair = dict(zip(to_classify, probabilities, strict=True))
+        return [self._decide(pair, related[i], by_pair.get(i)) for i, pair in enumerate(prepared)]
+
+    def _by_rules(self, pair: PreparedPair) -> StanceJudgement:
+        judgement = self.rules.judge(
+            claim=pair.claim,
+            evidence=pair.selected_text or pair.evidence,
+            similarity=pair.signals.max_similarity,
+        )
+        return StanceJudgement(
+            judgement.stance, judgement.confidence, judgement.reasons, _spans(pair)
+        )
+
+    def _decide(
+        self, pair: PreparedPair, p_related: float, probabilities: npt.NDArray[np.float32] | None
+    ) -> StanceJudgement:
+        spans = _spans(pair)
+        signals = pair.signals
+        if probabilities is None:
+            shared = (
+                f"shares only {_quoted(signals.shared_names)}"
+                if signals.shared_names
+                else "shares no names with the claim"
+            )
+            return StanceJudgement(
+                Stance.UNRELATED,
+                _bounded(1.0 - p_related),
+                [f"about something else: best similarity {signals.max_similarity:.2f}, {shared}"],
+                spans,
+            )
+        decided = pair.deciding_sentence
+        where = [f'deciding sentence: "{_excerpt(decided.text)}"'] if decided else []
+        text = pair.selected_text or pair.evidence
+        conflict = find_conflict(pair.claim, text)
+        if conflict is not None:
+            stated = " / ".join(f"'{q.text}'" for q in conflict.stated)
+            p_contra = float(probabilities[CLASSIFIER_LABELS.index(Stance.CONTRADICTS)])
+            return StanceJudgement(
+                Stance.CONTRADICTS,
+                _bounded(max(0.75, p_contra)),
+                [
+                    f"numbers conflict: the claim says '{conflict.claimed.text}', "
+                    f"the evidence says {stated}",
+                    *where,
+                ],
+                spans,
+            )
+        label = CLASSIFIER_LABELS[int(np.argmax(probabilities))]
+        confidence = _bounded(float(np.max(probabilities)) * (0.5 + 0.5 * p_related))
+        claim_cues, evidence_cues = find_cues(pair.claim), find_cues(text)
+        if (
+            label is Stance.CORROBORATES
+            and evidence_cues.strong_hedges
+            and not claim_cues.strong_hedges
+        ):
+            # Relaying a rumour is discussing it, not standing behind it.
+            return StanceJudgement(
+                Stance.DISCUSSES,
+                confidence,
+                [
+                    f"relays it without standing behind it: {_quoted(evidence_cues.strong_hedges)}",
+                    *where,
+                ],
+                spans,
+            )
+        reasons = _reasons(label, pair, claim_cues, evidence_cues, float(np.max(probabilities)))
+        return StanceJudgement(label, confidence, [*reasons, *where], spans)
+
+
+def _spans(pair: PreparedPair) -> list[EvidenceSpan]:
+    return [EvidenceSpan(s.start, s.end, s.text) for s in pair.selected]
+
+
+def _reasons(
+    label: Stance, pair: PreparedPair, claim: Cues, evidence: Cues, probability: float
+) -> list[str]:
+    model = f"classifier {probability:.2f}"
+    if label is Stance.CONTRADICTS:
+        if evidence.denials:
+            return [f"denies it: {_quoted(evidence.denials)} ({model})"]
+        if evidence.negative != claim.negative:
+            words = evidence.polarity_words or claim.polarity_words
+            return [f"one side negates what the other asserts: {_quoted(words)} ({model})"]
+        return [f"its wording is incompatible with the claim ({model})"]
+    if label is Stance.CORROBORATES:
+        reasons = [f"states the same thing (similarity {pair.signals.max_similarity:.2f}, {model})"]
+        agreement = find_agreement(pair.claim, pair.selected_text or pair.evidence)
+        if agreement is not None:
+            reasons.append(f"numbers agree: '{agreement[0].text}' and '{agreement[1].text}'")
+        return reasons
+    if evidence.hedges:
+        return [f"reports it without asserting it: {_quoted(evidence.hedges)} ({model})"]
+    return [f"on the same subject without taking a side ({model})"]

@@ -1,0 +1,115 @@
+"""Turning (claim, evidence) pairs into what the stance engine decides from, in batches.
+
+Evidence is split into sentences; claims and sentences are embedded once (cached by text, since
+benchmarks and verification repeat the same texts); the sentences nearest the claim are selected.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from crosscheck.stance.evidence import Sentence, select_sentences, split_sentences
+from crosscheck.stance.relatedness import RelatednessSignals, relatedness_signals
+from embeddings.encoder import Encoder, Vectors
+
+SELECTED_SENTENCES = 3
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class PreparedPair:
+    """A claim and its evidence, with the evidence sentences that bear on the claim."""
+
+    claim: str
+    evidence: str
+    selected: list[Sentence]
+    selected_similarities: list[float]
+    signals: RelatednessSignals
+
+    @property
+    def selected_text(self) -> str:
+        return " ".join(sentence.text for sentence in self.selected)
+
+    @property
+    def deciding_sentence(self) -> Sentence | None:
+        if not self.selected:
+            return None
+        return self.selected[int(np.argmax(self.selected_similarities))]
+
+
+class _LruCache(Generic[V]):
+    """A bounded text -> value map; least recently used entries leave first."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: OrderedDict[str, V] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, key: str) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+class EvidencePreparer:
+    """Prepares pairs in batches, embedding each distinct text once."""
+
+    def __init__(self, encoder: Encoder, *, cache_size: int = 100_000) -> None:
+        self._encoder = encoder
+        self._vectors: _LruCache[Vectors] = _LruCache(cache_size)
+        self._sentences: _LruCache[list[Sentence]] = _LruCache(max(1, cache_size // 20))
+
+    def sentences(self, evidence: str) -> list[Sentence]:
+        cached = self._sentences.get(evidence)
+        if cached is not None:
+            return cached
+        sentences = split_sentences(evidence)
+        self._sentences.put(evidence, sentences)
+        return sentences
+
+    def vectors(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors for ``texts``, encoding only those not seen recently."""
+        missing = list(dict.fromkeys(t for t in texts if self._vectors.get(t) is None))
+        if missing:
+            for text, vector in zip(missing, self._encoder.encode(missing), strict=True):
+                self._vectors.put(text, vector)
+        rows = [self._vectors.get(text) for text in texts]
+        present = [row for row in rows if row is not None]
+        if not present:
+            return np.zeros((0, self._encoder.dimension), np.float32)
+        return np.vstack(present).astype(np.float32)
+
+    def prepare(self, pairs: Sequence[tuple[str, str]]) -> list[PreparedPair]:
+        split = [self.sentences(evidence) for _, evidence in pairs]
+        texts = [claim for claim, _ in pairs] + [s.text for sentences in split for s in sentences]
+        self.vectors(texts)  # one encoder call for everything not cached
+        prepared = []
+        for (claim, evidence), sentences in zip(pairs, split, strict=True):
+            claim_vector = self.vectors([claim])[0]
+            sentence_vectors = self.vectors([s.text for s in sentences])
+            similarities = (sentence_vectors @ claim_vector).tolist() if sentences else []
+            selected, scores = select_sentences(
+                claim_vector, sentence_vectors, sentences, SELECTED_SENTENCES
+            )
+            prepared.append(
+                PreparedPair(
+                    claim=claim,
+                    evidence=evidence,
+                    selected=selected,
+                    selected_similarities=scores,
+                    signals=relatedness_signals(claim, evidence, similarities),
+                )
+            )
+        return prepared

@@ -1,0 +1,95 @@
+"""Is the evidence about the same event at all? Features and a small logistic model over them."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d[\d,.]*")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+")
+_STOP = frozenset(
+    (
+        "a an the and or but of in on at to from by for with as is are was were be been being has "
+        "have had that which who this these those it its they their he she his her we our you your "
+        "said says say will would can could may might not no than then there here about after over "
+        "into out up down more most some any all also just new"
+    ).split()
+)
+FEATURES = ("max_similarity", "mean_top3_similarity", "word_overlap", "name_overlap", "log_length")
+
+
+def content_words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial function words: a cheap entity proxy."""
+    return {n.lower() for n in _NAME.findall(text) if n.lower() not in _STOP}
+
+
+@dataclass(frozen=True)
+class RelatednessSignals:
+    """What ties a claim to its evidence: meaning, shared words, shared names."""
+
+    max_similarity: float
+    mean_top3_similarity: float
+    word_overlap: float
+    name_overlap: float
+    log_length: float
+    shared_names: list[str]
+
+    def vector(self) -> list[float]:
+        return [getattr(self, name) for name in FEATURES]
+
+
+def relatedness_signals(
+    claim: str, evidence: str, sentence_similarities: Sequence[float]
+) -> RelatednessSignals:
+    ordered = sorted(sentence_similarities, reverse=True) or [0.0]
+    claim_words, evidence_words = content_words(claim), content_words(evidence)
+    claim_names, evidence_names = names(claim), names(evidence)
+    shared = sorted(claim_names & evidence_names)
+    return RelatednessSignals(
+        max_similarity=ordered[0],
+        mean_top3_similarity=float(np.mean(ordered[:3])),
+        word_overlap=len(claim_words & evidence_words) / max(1, len(claim_words)),
+        name_overlap=len(shared) / max(1, len(claim_names)),
+        log_length=math.log1p(len(sentence_similarities)),
+        shared_names=shared,
+    )
+
+
+@dataclass(frozen=True)
+class RelatednessModel:
+    """Logistic regression over ``FEATURES``: probability that the evidence is about the claim."""
+
+    coefficients: list[float]
+    intercept: float
+
+    def probability(self, signals: RelatednessSignals) -> float:
+        score = float(np.dot(self.coefficients, signals.vector())) + self.intercept
+        return 1.0 / (1.0 + math.exp(-score))
+
+    def save(self, path: Path) -> None:
+        payload = {
+            "features": FEATURES,
+            "coefficients": self.coefficients,
+            "intercept": self.intercept,
+        }
+        path.write_text(json.dumps(payload, indent=2))
+
+    @classmethod
+    def load(cls, path: Path) -> RelatednessModel:
+        payload = json.loads(path.read_text())
+        if tuple(payload["features"]) != FEATURES:
+            raise ValueError(f"{path} was trained on other features: {payload['features']}")
+        return cls(
+            coefficients=[float(c) for c in payload["coefficients"]],
+            intercept=float(payload["intercept"]),
+        )

@@ -1,0 +1,1 @@
+"""Training and measuring the learned stance classifier on the public benchmarks."""

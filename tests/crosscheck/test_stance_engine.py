@@ -1,0 +1,91 @@
+"""The stance engine with the shipped model, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from crosscheck.stance.engine import StanceEngine
+from crosscheck.stance.schemas import Stance
+
+CLAIM = "At least 3,000 North Korean soldiers are in Russia."
+
+
+def test_parts_that_add_up_support_the_total(stance_engine: StanceEngine) -> None:
+    judgement = stance_engine.judge(
+        claim=CLAIM,
+        evidence=(
+            "South Korea's spy agency says 1,500 North Korean special forces soldiers are in Russia, "
+            "and an additional 1,500 troops have arrived there since."
+        ),
+    )
+    assert judgement.stance is Stance.CORROBORATES, judgement
+
+
+def test_a_plain_negation_contradicts(stance_engine: StanceEngine) -> None:
+    judgement = stance_engine.judge(claim=CLAIM, evidence="No North Korean soldiers are in Russia.")
+    assert judgement.stance is Stance.CONTRADICTS, judgement
+    assert any("'no'" in reason for reason in judgement.reasons), judgement.reasons
+
+
+def test_a_denial_contradicts_and_the_reason_quotes_it(stance_engine: StanceEngine) -> None:
+    judgement = stance_engine.judge(
+        claim="North Korean troops have been sent to Russia.",
+        evidence="Moscow's foreign ministry dismissed reports of North Korean troops in Russia as propaganda.",
+    )
+    assert judgement.stance is Stance.CONTRADICTS, judgement
+    assert any("dismissed" in r or "propaganda" in r for r in judgement.reasons), judgement.reasons
+
+
+def test_numbers_that_cannot_both_be_true_contradict_and_are_named(
+    stance_engine: StanceEngine,
+) -> None:
+    judgement = stance_engine.judge(
+        claim=CLAIM, evidence="Only about 500 North Korean soldiers are in Russia, officials said."
+    )
+    assert judgement.stance is Stance.CONTRADICTS
+    conflict = next(r for r in judgement.reasons if r.startswith("numbers conflict"))
+    assert "3,000" in conflict and "500" in conflict
+
+
+def test_hedged_reporting_discusses(stance_engine: StanceEngine) -> None:
+    judgement = stance_engine.judge(
+        claim="North Korean soldiers are fighting in Ukraine.",
+        evidence="North Korean soldiers are reportedly fighting in Ukraine, according to unconfirmed claims.",
+    )
+    assert judgement.stance is Stance.DISCUSSES, judgement
+
+
+def test_something_else_entirely_is_unrelated(stance_engine: StanceEngine) -> None:
+    judgement = stance_engine.judge(
+        claim=CLAIM,
+        evidence="The city council approved a larger budget for road repairs next spring.",
+    )
+    assert judgement.stance is Stance.UNRELATED
+    assert judgement.reasons and 0 < judgement.confidence < 1
+
+
+def test_long_evidence_is_cut_to_the_sentences_that_bear_on_the_claim(
+    stance_engine: StanceEngine,
+) -> None:
+    filler = " ".join(
+        f"The harbour authority recorded {n} container ships in the week ending on day {n}."
+        for n in range(1, 120)
+    )
+    key = "Russia's foreign ministry firmly denied that any North Korean soldiers are in Russia."
+    article = f"{filler} {key} {filler}"
+    judgement = stance_engine.judge(claim=CLAIM, evidence=article)
+    assert judgement.stance is Stance.CONTRADICTS, judgement
+    assert judgement.spans and len(judgement.spans) <= 3
+    for span in judgement.spans:
+        assert article[span.start : span.end] == span.text
+    assert any(span.text == key for span in judgement.spans)
+    assert any(key[:40] in reason for reason in judgement.reasons)
+
+
+def test_judging_in_a_batch_matches_one_at_a_time(stance_engine: StanceEngine) -> None:
+    evidences = [
+        "No North Korean soldiers are in Russia.",
+        "Some 3,000 North Korean troops have deployed to Russia.",
+        "The city council approved a larger budget for road repairs.",
+    ]
+    batch = stance_engine.judge_many(CLAIM, evidences)
+    single = [stance_engine.judge(claim=CLAIM, evidence=e) for e in evidences]
+    assert [j.stance for j in batch] == [j.stance for j in single]

@@ -1,0 +1,48 @@
+"""`crosscheck train-stance` end to end on a tiny benchmark folder (real fine-tuning, few pairs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crosscheck.cli.main import app
+from crosscheck.settings import get_settings
+from crosscheck.stance.engine import StanceEngine
+from embeddings.encoder import SentenceTransformerEncoder
+
+
+@pytest.mark.slow
+def test_training_writes_loadable_artifacts_and_a_model_card(
+    benchmark_dir: Path, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    output = tmp_path / "stance"
+    get_settings.cache_clear()
+    result = CliRunner().invoke(
+        app,
+        [
+            "train-stance",
+            "--data-dir",
+            str(benchmark_dir),
+            "--output",
+            str(output),
+            "--epochs",
+            "1",
+            "--max-pairs",
+            "40",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["training"]["training_pairs"] > 0 and "fnc1" in report["dev"]
+    card = (output / "README.md").read_text()
+    assert "CC BY-NC-SA 3.0" in card and "crosscheck train-stance" in card
+    assert json.loads((output / "metadata.json").read_text())["dev_scores"] == report["dev"]
+    engine = StanceEngine.from_directory(encoder, output)
+    assert engine.learned
+    judgement = engine.judge(
+        claim="A dam burst in Eastvale.", evidence="The Eastvale dam burst on Monday."
+    )
+    assert judgement.reasons and 0 < judgement.confidence < 1
