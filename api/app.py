@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
-from api.routers import claims, health, sources, stance, verify
+from api.routers import claims, documents, health, sources, stance, verify
 from crosscheck import __version__
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings, get_settings
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.include_router(claims.router)
     app.include_router(verify.router)
     app.include_router(stance.router)
+    app.include_router(documents.router)
     app.include_router(create_graphql_router(), prefix="/graphql", include_in_schema=False)
     return app
 

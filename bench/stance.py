@@ -26,8 +26,10 @@ from crosscheck.stance.training.evaluate import evaluate
 from embeddings.encoder import SentenceTransformerEncoder
 
 
-def scores(data_dir: Path, model_dir: Path) -> None:
+def scores(data_dir: Path, model_dir: Path, *, rules_on_top: bool) -> None:
     engine = StanceEngine.from_directory(SentenceTransformerEncoder(), model_dir)
+    engine.rules_on_top = rules_on_top
+    print(f"rules on top of the classifier: {'on' if rules_on_top else 'off'}")
     dev = [pair for pair in load_all(data_dir) if pair.split == "dev"]
     result = evaluate(engine, dev)
     print(json.dumps(dataclasses.asdict(result), indent=2))
@@ -77,9 +79,12 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_STANCE_MODEL)
     parser.add_argument("--throughput-pairs", type=int, default=25_000)
     parser.add_argument("--skip-scores", action="store_true")
+    parser.add_argument(
+        "--no-rules", action="store_true", help="classifier without number/hedge rules"
+    )
     args = parser.parse_args()
     if not args.skip_scores:
-        scores(args.data_dir, args.model_dir)
+        scores(args.data_dir, args.model_dir, rules_on_top=not args.no_rules)
     if args.throughput_pairs:
         throughput(args.data_dir, args.model_dir, args.throughput_pairs)
 

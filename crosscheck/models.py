@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crosscheck.claims.models import Claim
 from crosscheck.database import Base
-from crosscheck.documents.models import Document
+from crosscheck.documents.models import ClaimAppearance, Document
 from crosscheck.sources.models import Source, SourceAlias
 
-__all__ = ["Base", "Claim", "Document", "Source", "SourceAlias"]
+__all__ = ["Base", "Claim", "ClaimAppearance", "Document", "Source", "SourceAlias"]

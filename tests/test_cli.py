@@ -80,7 +80,10 @@ def test_verify_rejects_empty_text(cli_env: Path) -> None:
 def test_stance_batch_answers_every_line_in_order(cli_env: Path) -> None:
     data = cli_env / "pairs.jsonl"
     claim = "At least 3,000 North Korean soldiers are in Russia."
-    article = "Markets were calm. " * 5 + "Russia's foreign ministry dismissed reports of North Korean soldiers in Russia as propaganda."
+    article = (
+        "Markets were calm. " * 5
+        + "Russia's foreign ministry dismissed reports of North Korean soldiers in Russia as propaganda."
+    )
     lines = [
         {"id": "a", "claim": claim, "evidence": article},
         {"id": 2, "claim": claim, "evidence": "The council approved a budget for road repairs."},

@@ -14,18 +14,19 @@ from strawberry.types import ExecutionResult
 
 from api.graphql.claims import ClaimMutation, ClaimQuery
 from api.graphql.context import GraphQLContext, get_context
+from api.graphql.documents import DocumentMutation, DocumentQuery
 from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
 from api.graphql.verify import VerifyQuery
 
 
 @strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
-class Query(SourceQuery, ClaimQuery, VerifyQuery, StanceQuery):
+class Query(SourceQuery, ClaimQuery, DocumentQuery, VerifyQuery, StanceQuery):
     pass
 
 
-@strawberry.type(description="Create sources and claims")
-class Mutation(SourceMutation, ClaimMutation):
+@strawberry.type(description="Create sources, claims and documents")
+class Mutation(SourceMutation, ClaimMutation, DocumentMutation):
     pass
 
 

@@ -12,7 +12,13 @@ from crosscheck.claims.models import Claim
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
 from crosscheck.verdicts import service as verdict_service
-from crosscheck.verdicts.schemas import MAX_TOP_K, Evidence, Verdict, Verification
+from crosscheck.verdicts.schemas import (
+    MAX_TOP_K,
+    Evidence,
+    Verdict,
+    Verification,
+    verification_read,
+)
 
 SourceKindType = strawberry.enum(SourceKind, name="SourceKind")
 StanceType = strawberry.enum(Stance, name="Stance")
@@ -63,6 +69,7 @@ class ClaimType:
     url: str | None
     external_id: str | None
     document_id: int | None
+    polarity: str
     created_at: datetime
 
     @strawberry.field(
@@ -107,6 +114,7 @@ class ClaimType:
             url=claim.url,
             external_id=claim.external_id,
             document_id=claim.document_id,
+            polarity=claim.polarity,
             created_at=claim.created_at,
         )
 
@@ -132,9 +140,22 @@ class EvidenceType:
         )
 
 
+@strawberry.type(
+    name="OriginSummary",
+    description="Independent origins on each side: a source counts once, however often relayed",
+)
+class OriginSummaryType:
+    corroborating_origins: int
+    contradicting_origins: int
+    corroborating_sources: list[SourceRefType]
+    contradicting_sources: list[SourceRefType]
+    verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+
+
 @strawberry.type(name="Verification", description="A verdict and the evidence behind it")
 class VerificationType:
     verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    summary: OriginSummaryType
     corroborating: list[EvidenceType]
     contradicting: list[EvidenceType]
     related: list[EvidenceType]
@@ -144,8 +165,20 @@ class VerificationType:
         def group(stance: Stance) -> list[EvidenceType]:
             return [EvidenceType.from_result(e) for e in verification.with_stance(stance)]
 
+        read = verification_read(verification).summary
         return cls(
             verdict=verification.verdict,
+            summary=OriginSummaryType(
+                corroborating_origins=read.corroborating_origins,
+                contradicting_origins=read.contradicting_origins,
+                corroborating_sources=[
+                    SourceRefType(id=s.id, name=s.name) for s in read.corroborating_sources
+                ],
+                contradicting_sources=[
+                    SourceRefType(id=s.id, name=s.name) for s in read.contradicting_sources
+                ],
+                verdict=read.verdict,
+            ),
             corroborating=group(Stance.CORROBORATES),
             contradicting=group(Stance.CONTRADICTS),
             related=group(Stance.DISCUSSES),

@@ -34,6 +34,8 @@ class Claim(Base):
     stated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     url: Mapped[str | None] = mapped_column(String(2000))
     external_id: Mapped[str | None] = mapped_column(String(200))
+    # "asserts" or "denies": whether the source affirms the statement or rejects it.
+    polarity: Mapped[str] = mapped_column(String(10), default="asserts", server_default="asserts")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)

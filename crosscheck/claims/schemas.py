@@ -87,7 +87,8 @@ class ClaimRead(BaseModel):
     stated_at: datetime | None
     url: str | None
     external_id: str | None
-    document_id: int | None
+    document_id: int | None = Field(description="The first document the claim was taken from")
+    polarity: str = Field(description="asserts, or denies: the source rejects the statement")
     created_at: datetime
 
 

@@ -44,7 +44,13 @@ def _existing(
     return None
 
 
-def create(*, session: Session, claim_in: ClaimCreate) -> StoredClaim:
+def create(
+    *,
+    session: Session,
+    claim_in: ClaimCreate,
+    polarity: str = "asserts",
+    document_id: int | None = None,
+) -> StoredClaim:
     """Store a claim once per source and wording; asking again returns the stored one."""
     if claim_in.source_id is not None:
         source = source_service.get(session=session, source_id=claim_in.source_id)
@@ -64,6 +70,8 @@ def create(*, session: Session, claim_in: ClaimCreate) -> StoredClaim:
         stated_at=claim_in.stated_at,
         url=str(claim_in.url) if claim_in.url else None,
         external_id=claim_in.external_id,
+        polarity=polarity,
+        document_id=document_id,
     )
     try:
         with session.begin_nested():

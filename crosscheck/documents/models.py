@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
+from crosscheck.sources.models import Source
+
+if TYPE_CHECKING:
+    from crosscheck.claims.models import Claim
 
 
 class Document(Base):
@@ -25,3 +30,33 @@ class Document(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    publisher: Mapped[Source | None] = relationship(lazy="joined")
+    appearances: Mapped[list[ClaimAppearance]] = relationship(
+        lazy="selectin", order_by="ClaimAppearance.start", cascade="all, delete-orphan"
+    )
+
+    @property
+    def claim_count(self) -> int:
+        return len({appearance.claim_id for appearance in self.appearances})
+
+
+class ClaimAppearance(Base):
+    """Where a claim appears in a document: its span, who spoke, and who relayed it."""
+
+    __tablename__ = "claim_appearances"
+    __table_args__ = (UniqueConstraint("claim_id", "document_id", "start"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    relayed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    claim: Mapped[Claim] = relationship(lazy="joined", innerjoin=True)

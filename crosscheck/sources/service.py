@@ -53,14 +53,14 @@ def create(*, session: Session, source_in: SourceCreate) -> Source:
     return source
 
 
-def get_or_create(*, session: Session, name: str) -> Source:
-    """The source known by ``name``, created (kind ``other``) when none is."""
+def get_or_create(*, session: Session, name: str, kind: SourceKind = SourceKind.OTHER) -> Source:
+    """The source known by ``name``, created (of ``kind``) when none is."""
     existing = find_by_name(session=session, name=name)
     if existing is not None:
         return existing
     try:
         with session.begin_nested():
-            return create(session=session, source_in=SourceCreate(name=clean_text(name)))
+            return create(session=session, source_in=SourceCreate(name=clean_text(name), kind=kind))
     except IntegrityError:
         # Another writer created it between our lookup and insert.
         raced = find_by_name(session=session, name=name)

@@ -52,8 +52,11 @@ class StanceEngine:
         classifier: PairClassifier | None = None,
         relatedness: RelatednessModel | None = None,
         related_threshold: float = 0.35,
+        rules_on_top: bool = True,
     ) -> None:
         self.preparer = EvidencePreparer(encoder)
+        # The number and hedging rules can be switched off to measure what they add.
+        self.rules_on_top = rules_on_top
         self.classifier = classifier
         self.relatedness = relatedness
         self.rules = RuleStanceJudge(related_threshold=related_threshold)
@@ -150,7 +153,7 @@ class StanceEngine:
         decided = pair.deciding_sentence
         where = [f'deciding sentence: "{_excerpt(decided.text)}"'] if decided else []
         text = pair.selected_text or pair.evidence
-        conflict = find_conflict(pair.claim, text)
+        conflict = find_conflict(pair.claim, text) if self.rules_on_top else None
         if conflict is not None:
             stated = " / ".join(f"'{q.text}'" for q in conflict.stated)
             p_contra = float(probabilities[CLASSIFIER_LABELS.index(Stance.CONTRADICTS)])
@@ -168,7 +171,8 @@ class StanceEngine:
         confidence = _bounded(float(np.max(probabilities)) * (0.5 + 0.5 * p_related))
         claim_cues, evidence_cues = find_cues(pair.claim), find_cues(text)
         if (
-            label is Stance.CORROBORATES
+            self.rules_on_top
+            and label is Stance.CORROBORATES
             and evidence_cues.strong_hedges
             and not claim_cues.strong_hedges
         ):

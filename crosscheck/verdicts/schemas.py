@@ -84,8 +84,19 @@ class EvidenceRead(BaseModel):
     reasons: list[str]
 
 
+class OriginSummary(BaseModel):
+    """Independent origins on each side: a source counts once, however many outlets relay it."""
+
+    corroborating_origins: int
+    contradicting_origins: int
+    corroborating_sources: list[SourceRef]
+    contradicting_sources: list[SourceRef]
+    verdict: Verdict
+
+
 class VerificationRead(BaseModel):
     verdict: Verdict
+    summary: OriginSummary
     corroborating: list[EvidenceRead]
     contradicting: list[EvidenceRead]
     related: list[EvidenceRead] = Field(
@@ -109,8 +120,22 @@ def verification_read(verification: Verification) -> VerificationRead:
     def group(stance: Stance) -> list[EvidenceRead]:
         return [evidence_read(item) for item in verification.with_stance(stance)]
 
+    def origins(stance: Stance) -> list[SourceRef]:
+        seen: dict[int, SourceRef] = {}
+        for item in verification.with_stance(stance):
+            seen.setdefault(item.claim.source_id, SourceRef.model_validate(item.claim.source))
+        return list(seen.values())
+
+    corroborating, contradicting = origins(Stance.CORROBORATES), origins(Stance.CONTRADICTS)
     return VerificationRead(
         verdict=verification.verdict,
+        summary=OriginSummary(
+            corroborating_origins=len(corroborating),
+            contradicting_origins=len(contradicting),
+            corroborating_sources=corroborating,
+            contradicting_sources=contradicting,
+            verdict=verification.verdict,
+        ),
         corroborating=group(Stance.CORROBORATES),
         contradicting=group(Stance.CONTRADICTS),
         related=group(Stance.DISCUSSES),

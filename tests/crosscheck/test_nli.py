@@ -21,8 +21,13 @@ def build_tiny_nli(directory: Path, favoured: int, labels: dict[int, str] = NLI_
     """A 1-layer BERT whose classifier always favours label ``favoured``."""
     tokenizer = AutoTokenizer.from_pretrained(str(resolve_model_path(PACKAGED_MODEL)))
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=64, num_labels=3, id2label=labels,
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        id2label=labels,
         label2id={name: i for i, name in labels.items()},
     )
     model = BertForSequenceClassification(config)
@@ -52,12 +57,16 @@ def test_columns_follow_the_models_own_label_order(tmp_path: Path) -> None:
 
 
 def test_models_without_nli_labels_are_refused(tmp_path: Path) -> None:
-    path = build_tiny_nli(tmp_path / "odd", favoured=0, labels={0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
+    path = build_tiny_nli(
+        tmp_path / "odd", favoured=0, labels={0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}
+    )
     with pytest.raises(ValueError):
         NliClassifier.load(str(path))
 
 
-def test_engine_uses_the_configured_nli_model(tmp_path: Path, encoder: SentenceTransformerEncoder) -> None:
+def test_engine_uses_the_configured_nli_model(
+    tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
     path = build_tiny_nli(tmp_path / "nli", favoured=1)
     engine = StanceEngine.from_directory(encoder, None, nli_model=str(path))
     related, unrelated = engine.judge_many(

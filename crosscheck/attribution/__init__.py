@@ -1,0 +1,1 @@
+"""Attribution: who asserted each statement of a document, and who merely relayed it."""

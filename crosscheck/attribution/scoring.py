@@ -1,0 +1,78 @@
+"""Scoring extraction against a hand-made answer key: recall of statements, accuracy of sources."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crosscheck.attribution.extractor import ExtractedStatement, extract_statements
+from crosscheck.textnorm import name_key
+
+
+@dataclass
+class KeyScore:
+    """How extraction did on one article."""
+
+    statements: int = 0
+    found: int = 0
+    attributed: int = 0
+    misattributed: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    non_claims_extracted: list[str] = field(default_factory=list)
+
+
+def _names_for(key: dict[str, Any], source: str) -> set[str]:
+    names = {name_key(source)}
+    for entry in key["sources"]:
+        if name_key(entry["name"]) == name_key(source):
+            names |= {name_key(alias) for alias in entry.get("aliases", [])}
+    return names
+
+
+def _same_source(
+    extracted: ExtractedStatement, expected: dict[str, Any], key: dict[str, Any]
+) -> bool:
+    accepted = _names_for(key, expected["source"])
+    if expected.get("speaker"):
+        accepted.add(name_key(expected["speaker"]))
+    said = {name_key(extracted.source)} | (
+        {name_key(extracted.person)} if extracted.person else set()
+    )
+    return bool(said & accepted) or any(
+        a in s or s in a for a in accepted for s in said if min(len(a), len(s)) >= 4
+    )
+
+
+def score_article(text: str, key: dict[str, Any]) -> KeyScore:
+    statements = extract_statements(text, key["publisher"])
+    score = KeyScore(statements=len(key["statements"]))
+    for expected in key["statements"]:
+        start = text.index(expected["quote"])
+        end = start + len(expected["quote"])
+        overlapping = [s for s in statements if s.start < end and start < s.end]
+        if not overlapping:
+            score.missed.append(expected["quote"])
+            continue
+        score.found += 1
+        if any(_same_source(s, expected, key) for s in overlapping):
+            score.attributed += 1
+        else:
+            got = ", ".join(sorted({s.source for s in overlapping}))
+            score.misattributed.append(f"{expected['source']} <- {got}: {expected['quote'][:60]}")
+    for quote in key.get("not_claims", []):
+        start = text.index(quote)
+        end = start + len(quote)
+        if any(s.start < end and start < s.end for s in statements):
+            score.non_claims_extracted.append(quote)
+    return score
+
+
+def score_folder(folder: Path) -> dict[str, KeyScore]:
+    """Scores for every ``*.key.json`` in ``folder`` against its ``.txt`` article."""
+    results = {}
+    for key_path in sorted(folder.glob("*.key.json")):
+        article = key_path.with_name(key_path.name.removesuffix(".key.json") + ".txt")
+        results[article.stem] = score_article(article.read_text(), json.loads(key_path.read_text()))
+    return results

@@ -1,0 +1,295 @@
+"""Who a speaker phrase stands for, remembering the people and bodies a document introduced."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crosscheck.attribution.patterns import ORGANIZATION_WORDS, ROLE_WORDS
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+# "John Kirby, spokesperson for the US National Security Council"
+_PERSON_WITH_ROLE = re.compile(
+    r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}),\s*(?:the\s+|a\s+|an\s+)?"
+    r"(?P<role>[\w\s-]*?)\s*(?:for|of|at|with|from|to)\s+(?:the\s+)?(?P<org>.+)$"
+)
+_TITLE_THEN_PERSON = re.compile(
+    r"^(?P<title>(?:[A-Z][\w.'’-]*\s+)*(?:"
+    + "|".join(w.capitalize() for w in ROLE_WORDS)
+    + r"|General|Secretary))\s+(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})$"
+)
+
+
+# "Alan Pryce, the authority's chief executive"
+_PERSON_OF_BODY = re.compile(
+    r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}),\s*(?:the\s+)?(?P<org>[\w\s.&-]+?)['’]s\s+"
+    r"(?P<role>[\w\s-]+)$"
+)
+# "company spokesman Raymond Osei"
+_ROLE_THEN_PERSON = re.compile(
+    r"^(?P<desc>[a-z][\w\s'’-]*?)\s+(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})$"
+)
+# "Mairead Flynn, who runs a shop"
+_PERSON_WHO = re.compile(r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s*who\b")
+
+
+# "Her neighbor, Luis Ortega" / "a resident, Jane Doe"
+_DESCRIBED_PERSON = re.compile(
+    r"^(?:his|her|their|a|an|one|another|local)\b[^,]*,\s*(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),?$",
+    re.IGNORECASE,
+)
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.?\s+[A-Z]")
+
+
+def _names_noun(name: str, noun: str) -> bool:
+    """Whether a body's name contains the noun a description uses ('regulator' ~ 'Regulatory')."""
+    stem = noun[:6] if len(noun) > 6 else noun
+    return any(word == noun or (len(noun) > 6 and word.startswith(stem)) for word in name.split())
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The source a statement is attributed to, and the person who spoke for it, if any."""
+
+    source: str
+    person: str | None = None
+    is_person: bool = False
+
+
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:at|on|in|though|although|while|since|after|before|during|meanwhile|however|later|"
+    r"earlier|speaking|separately|also|and|but)\b",
+    re.IGNORECASE,
+)
+_REPORTS_FROM = re.compile(
+    r"^(?:(?:two|three|four|several|senior|unnamed|anonymous|\d+)\s+)*"
+    r"(?:reports?|sources?|officials?|investigators?|intelligence|media|people)\s+"
+    r"(?:from|in|at|of|with|close to)\s+(?P<where>.+)$",
+    re.IGNORECASE,
+)
+_NAME_LOWERCASE_OK = frozenset(
+    {
+        "of",
+        "for",
+        "the",
+        "and",
+        "de",
+        "to",
+        "on",
+        "at",
+        "in",
+        "al",
+        "senior",
+        "top",
+        "two",
+        "three",
+        "several",
+        "unnamed",
+        "anonymous",
+        "former",
+        "deputy",
+        "chief",
+    }
+)
+
+
+def _name_segment(phrase: str) -> str:
+    """The part of a speaker phrase that names someone: leading adverbials and asides dropped."""
+    segments = [s.strip() for s in phrase.split(",") if s.strip()]
+    while len(segments) > 1 and _LEADING_ADVERBIAL.match(segments[0]):
+        segments.pop(0)
+    if not segments:
+        return ""
+    name = segments[0]
+    # "John Kirby, spokesperson for the NSC" keeps its role; "Austin, speaking in Rome" does not.
+    if len(segments) > 1 and (
+        re.search(r"\b(?:for|of|at|to|with|from)\b|['’]s\s", segments[1])
+        or segments[1].lower().startswith("who ")
+    ):
+        first_word = segments[1].split()[0].lower()
+        if (
+            first_word in ROLE_WORDS
+            or first_word in {"the", "a", "an", "who"}
+            or segments[1][:1].isupper()
+        ):
+            name = f"{name}, {segments[1]}"
+    return name
+
+
+def _clean(phrase: str) -> str:
+    phrase = " ".join(phrase.replace("\u2019", "'").split()).strip(' ,.;:"“”')
+    phrase = _name_segment(phrase)
+    reports = _REPORTS_FROM.match(_ARTICLE.sub("", phrase))
+    if reports:
+        phrase = reports.group("where")
+    return _ARTICLE.sub("", phrase)
+
+
+def _plausible_name(phrase: str) -> bool:
+    """A speaker phrase reads as a name or title, not as a clause ('Nato had not previously')."""
+    head = phrase.split(",")[0].split()
+    if head and all(w.islower() for w in head) and head[-1] in ORGANIZATION_WORDS + ROLE_WORDS:
+        return len(head) <= 4  # "the port authority", "company spokesman"
+    return 0 < len(head) <= 9 and all(
+        w[:1].isupper()
+        or w[:1].isdigit()
+        or w.lower() in _NAME_LOWERCASE_OK
+        or w.lower() in ROLE_WORDS
+        or w.lower() in ORGANIZATION_WORDS
+        or w.endswith("'s")
+        or w == "&"
+        for w in head
+    )
+
+
+def _strip_roles(name: str) -> str:
+    """'Russian Foreign Ministry spokeswoman' -> 'Russian Foreign Ministry'."""
+    words = name.split()
+    while words and words[-1].lower() in ROLE_WORDS:
+        words.pop()
+    while words and words[0].lower() in {"senior", "top", "two", "several", "unnamed", "anonymous"}:
+        words.pop(0)
+    return " ".join(words)
+
+
+@dataclass
+class SpeakerMemory:
+    """The speakers of one document so far: full names, surnames, and what they speak for."""
+
+    by_name: dict[str, Speaker] = field(default_factory=dict)
+    last_person: Speaker | None = None
+    last_organization: Speaker | None = None
+    last: Speaker | None = None
+
+    def remember(self, speaker: Speaker, *names: str) -> Speaker:
+        for name in names:
+            if name:
+                self.by_name[name.lower()] = speaker
+        self.last = speaker
+        if speaker.person is not None or speaker.is_person:
+            self.last_person = speaker
+        else:
+            self.last_organization = speaker
+        return speaker
+
+    def _person_of(self, person: str, organization: str) -> Speaker:
+        """A person speaking for ``organization``; the body itself is remembered on its own."""
+        if organization and organization.lower() not in self.by_name:
+            self.by_name[organization.lower()] = Speaker(source=organization)
+        speaker = Speaker(source=organization or person, person=person)
+        return self.remember(speaker, person, person.split()[-1])
+
+    def _known(self, name: str) -> Speaker | None:
+        """A speaker met before under ``name``, or under a longer name it starts ('Halvorsen')."""
+        lowered = name.lower()
+        if lowered in self.by_name:
+            return self.by_name[lowered]
+        for known, speaker in self.by_name.items():
+            if known.startswith(lowered + " ") and len(lowered) >= 4:
+                return speaker
+        return None
+
+    def _body(self, phrase: str) -> str:
+        """An organisation phrase, resolved to a body met before where it refers back to one."""
+        cleaned = _strip_roles(_clean(phrase))
+        if not cleaned:
+            return cleaned
+        known = self._known(cleaned)
+        if known is not None and known.person is None:
+            return known.source
+        noun = cleaned.lower().split()[-1]
+        if cleaned.islower() and len(cleaned.split()) <= 2 and noun in ORGANIZATION_WORDS:
+            for name, speaker in reversed(list(self.by_name.items())):
+                if _names_noun(name, noun) and speaker.person is None:
+                    return speaker.source
+        return cleaned
+
+    def resolve(self, phrase: str) -> Speaker | None:
+        """The speaker ``phrase`` names, or None when it names nobody we can use."""
+        described = _DESCRIBED_PERSON.match(" ".join(phrase.split()).strip(" ,.;:"))
+        if described:
+            person = described.group("person")
+            speaker = Speaker(source=person, person=person, is_person=True)
+            return self.remember(speaker, person, person.split()[-1])
+        cleaned = _clean(phrase)
+        if not cleaned:
+            return None
+        lowered = cleaned.lower()
+        if lowered in {"he", "she"}:
+            return self.last_person or self.last
+        if lowered in {"they", "it"}:
+            return self.last_organization or self.last
+        if not _plausible_name(cleaned):
+            return None
+        known = self._known(cleaned)
+        if known is not None:
+            return self.remember(known)
+        who = _PERSON_WHO.match(cleaned)
+        if who:
+            person = who.group("person")
+            speaker = Speaker(source=person, person=person, is_person=True)
+            return self.remember(speaker, person, person.split()[-1])
+        of_body = _PERSON_OF_BODY.match(cleaned)
+        if of_body:
+            organization = self._body(of_body.group("org"))
+            person = of_body.group("person")
+            return self._person_of(person, organization)
+        with_role = _PERSON_WITH_ROLE.match(cleaned)
+        if with_role:
+            organization = self._body(with_role.group("org"))
+            person = with_role.group("person")
+            return self._person_of(person, organization)
+        titled = _TITLE_THEN_PERSON.match(cleaned)
+        if titled:
+            person = titled.group("person")
+            body = _strip_roles(
+                " ".join(w for w in titled.group("title").split() if w.lower() not in ROLE_WORDS)
+            )
+            if body and body.split()[-1].lower() in ORGANIZATION_WORDS:
+                return self._person_of(person, body)
+            speaker = Speaker(source=person, person=person, is_person=True)
+            return self.remember(speaker, person, person.split()[-1])
+        role_of_body = _ROLE_THEN_PERSON.match(cleaned)
+        if role_of_body:
+            return self._person_of(
+                role_of_body.group("person"), self._body(role_of_body.group("desc"))
+            )
+        body_words = _strip_roles(cleaned).split()
+        described = all(
+            w.islower() for w in body_words
+        )  # "the agency", not "Eastmouth Port Authority"
+        body_words = [w.lower() for w in body_words]
+        if (
+            described
+            and body_words
+            and len(body_words) <= 2
+            and body_words[-1] in ORGANIZATION_WORDS
+        ):
+            # "the agency", "ministry officials": the last body of that kind, else the last body.
+            noun = body_words[-1]
+            for name, speaker in reversed(list(self.by_name.items())):
+                if _names_noun(name, noun) and speaker.person is None:
+                    return self.remember(speaker)
+            if self.last_organization is not None and noun not in {"officials", "sources"}:
+                return self.remember(self.last_organization)
+        if cleaned.islower() and (
+            lowered.split()[0] in ROLE_WORDS or lowered.split()[-1] in ROLE_WORDS
+        ):
+            # "the spokesperson" is the last person; "the officials" whoever spoke last.
+            if lowered.split()[-1] in {"officials", "sources", "analysts"}:
+                return self.last
+            return self.last_person or self.last
+        name = _strip_roles(_POSSESSIVE.sub("", cleaned))
+        if name.islower() and len(name.split()) >= 3 and name.split()[-1] in ORGANIZATION_WORDS:
+            name = " ".join(
+                w[:1].upper() + w[1:] for w in name.split()
+            )  # "state fire marshal's office"
+        if not name or not name[:1].isupper():
+            return None
+        if _HONORIFIC.match(name):
+            speaker = Speaker(source=name, person=name, is_person=True)
+            return self.remember(speaker, name, name.split()[-1])
+        # A bare name is taken for a body: people are introduced with a role or an honorific.
+        speaker = Speaker(source=name)
+        return self.remember(speaker, name)

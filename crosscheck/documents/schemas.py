@@ -1,0 +1,68 @@
+"""Request and response models for documents and the claims found in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from crosscheck.claims.schemas import ClaimRead
+from crosscheck.pagination import Page
+from crosscheck.sources.schemas import SourceName, SourceRef
+
+MAX_DOCUMENT_CHARS = 200_000
+_CONTROL = {chr(c) for c in range(32)} - {"\n", "\r", "\t", "\f"}
+
+
+class DocumentCreate(BaseModel):
+    """An article or release to store and read claims from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DOCUMENT_CHARS)
+    ]
+    publisher: SourceName = Field(examples=["Business Standard"])
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    url: AnyHttpUrl | None = Field(default=None, max_length=2000)
+    published_at: datetime | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _readable(cls, text: str) -> str:
+        control = sum(1 for ch in text if ch in _CONTROL)
+        if "\x00" in text or control > max(3, len(text) // 100) or "\ufffd" in text[:2000]:
+            raise ValueError("looks like binary data or a wrongly decoded file, not text")
+        return text
+
+
+class AppearanceRead(BaseModel):
+    """A claim where it appears in a document: span, quote, speaker, relaying outlets."""
+
+    claim: ClaimRead
+    start: int
+    end: int
+    quote: str = Field(description="The document's own words at this span")
+    speaker: str | None = Field(description="The person who spoke for the source, if any")
+    relayed_by: list[str] = Field(description="Outlets that relayed the statement, origin first")
+
+
+class DocumentSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str | None
+    url: str | None
+    published_at: datetime | None
+    publisher: SourceRef | None
+    created_at: datetime
+    claim_count: int
+
+
+class DocumentRead(DocumentSummary):
+    text: str
+    claims: list[AppearanceRead]
+
+
+DocumentPage = Page[DocumentSummary]

@@ -1,0 +1,141 @@
+"""Storing documents and the attributed claims read from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crosscheck.attribution.extractor import extract_statements
+from crosscheck.claims import service as claim_service
+from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimCreate, ClaimRead
+from crosscheck.documents.exceptions import DocumentNotFoundError
+from crosscheck.documents.models import ClaimAppearance, Document
+from crosscheck.documents.schemas import AppearanceRead, DocumentCreate, DocumentRead
+from crosscheck.indexing.service import ClaimIndex
+from crosscheck.pagination import ResultPage, paginate
+from crosscheck.sources import service as source_service
+from crosscheck.sources.models import Source, SourceKind
+from crosscheck.sources.schemas import SourceRef
+from crosscheck.textnorm import content_hash
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document after ``ingest``: ``created`` is false when the same text was stored before."""
+
+    document: Document
+    created: bool
+
+
+def _source_for(session: Session, name: str, *, publisher: Source, person: str | None) -> Source:
+    if name == publisher.name:
+        return publisher
+    kind = SourceKind.PERSON if person is not None and person == name else SourceKind.OTHER
+    return source_service.get_or_create(session=session, name=name, kind=kind)
+
+
+def ingest(
+    *, session: Session, claim_index: ClaimIndex, document_in: DocumentCreate
+) -> StoredDocument:
+    """Store the document and its attributed claims, commit, then index the new claims."""
+    publisher = source_service.get_or_create(
+        session=session, name=document_in.publisher, kind=SourceKind.OUTLET
+    )
+    digest = content_hash(document_in.text)
+    existing = session.scalar(
+        select(Document).where(
+            Document.publisher_id == publisher.id, Document.content_hash == digest
+        )
+    )
+    if existing is not None:
+        return StoredDocument(document=existing, created=False)
+    document = Document(
+        publisher=publisher,
+        title=document_in.title,
+        url=str(document_in.url) if document_in.url else None,
+        text=document_in.text,
+        content_hash=digest,
+        published_at=document_in.published_at,
+    )
+    session.add(document)
+    session.flush()
+    new_claims: list[tuple[int, str]] = []
+    for statement in extract_statements(document_in.text, publisher.name):
+        if len(statement.text) > MAX_CLAIM_CHARS:
+            continue
+        source = _source_for(
+            session, statement.source, publisher=publisher, person=statement.person
+        )
+        for outlet in statement.relayed_by:
+            source_service.get_or_create(session=session, name=outlet, kind=SourceKind.OUTLET)
+        stored = claim_service.create(
+            session=session,
+            claim_in=ClaimCreate(
+                text=statement.text,
+                source_id=source.id,
+                stated_at=document_in.published_at,
+                url=document_in.url,
+            ),
+            polarity=statement.polarity.value,
+            document_id=document.id,
+        )
+        if stored.created:
+            new_claims.append((stored.claim.id, stored.claim.text))
+        document.appearances.append(
+            ClaimAppearance(
+                claim=stored.claim,
+                start=statement.start,
+                end=statement.end,
+                speaker=statement.person,
+                relayed_by=statement.relayed_by,
+            )
+        )
+    session.commit()
+    claim_index.add_texts(new_claims)
+    return StoredDocument(document=document, created=True)
+
+
+def get(*, session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise DocumentNotFoundError(f"no document with id {document_id}", field="id")
+    return document
+
+
+def list_page(*, session: Session, limit: int, cursor: str | None = None) -> ResultPage[Document]:
+    """Documents in id order."""
+    return paginate(
+        session=session,
+        model=Document,
+        id_column=Document.id,
+        filters=[],
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def document_read(document: Document) -> DocumentRead:
+    """The response form of a document, with each claim where it appears."""
+    return DocumentRead(
+        id=document.id,
+        title=document.title,
+        url=document.url,
+        published_at=document.published_at,
+        publisher=SourceRef.model_validate(document.publisher) if document.publisher else None,
+        created_at=document.created_at,
+        claim_count=document.claim_count,
+        text=document.text,
+        claims=[
+            AppearanceRead(
+                claim=ClaimRead.model_validate(appearance.claim),
+                start=appearance.start,
+                end=appearance.end,
+                quote=document.text[appearance.start : appearance.end],
+                speaker=appearance.speaker,
+                relayed_by=list(appearance.relayed_by or []),
+            )
+            for appearance in document.appearances
+        ],
+    )
