@@ -256,12 +256,10 @@ class SpeakerMemory:
                 role_of_body.group("person"), self._body(role_of_body.group("desc"))
             )
         body_words = _strip_roles(cleaned).split()
-        described = all(
-            w.islower() for w in body_words
-        )  # "the agency", not "Eastmouth Port Authority"
-        body_words = [w.lower() for w in body_words]
+        # "the agency" describes a body met before; "Eastmouth Port Authority" names one.
+        lowercase = all(w.islower() for w in body_words)
         if (
-            described
+            lowercase
             and body_words
             and len(body_words) <= 2
             and body_words[-1] in ORGANIZATION_WORDS
