@@ -83,7 +83,7 @@ def _candidates(sentence: str) -> list[_Match]:
         if match:
             found.append(_Match(match.group("speaker"), match.group("content"), "according to"))
     match = CONTENT_THEN_SPEAKER.match(sentence)
-    if match and len(match.group("content").split()) >= MIN_WORDS:
+    if match and len(match.group("content").split()) >= 3:
         speaker = match.group("speaker1") or match.group("speaker2")
         verb = match.group("verb1") or match.group("verb2")
         audience = match.group("audience")

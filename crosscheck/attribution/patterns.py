@@ -199,6 +199,13 @@ ROLE_WORDS = (
     "deputy",
     "governor",
     "mayor",
+    "master",
+    "manager",
+    "inspector",
+    "coordinator",
+    "founder",
+    "owner",
+    "economist",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -268,6 +275,8 @@ ORGANIZATION_WORDS = (
     "motors",
     "energy",
     "mission",
+    "guild",
+    "federation",
     "embassy",
     "navy",
     "marshal",

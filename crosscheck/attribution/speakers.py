@@ -17,6 +17,8 @@ _PERSON_WITH_ROLE = re.compile(
 _TITLE_THEN_PERSON = re.compile(
     r"^(?P<title>(?:[A-Z][\w.'’-]*\s+)*(?:"
     + "|".join(w.capitalize() for w in ROLE_WORDS)
+    + "|"
+    + "|".join(ROLE_WORDS)
     + r"|General|Secretary))\s+(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})$"
 )
 
@@ -175,8 +177,9 @@ class SpeakerMemory:
 
     def _person_of(self, person: str, organization: str) -> Speaker:
         """A person speaking for ``organization``; the body itself is remembered on its own."""
-        if organization and organization.lower() not in self.by_name:
-            self.by_name[organization.lower()] = Speaker(source=organization)
+        if organization:
+            body = self.by_name.setdefault(organization.lower(), Speaker(source=organization))
+            self.last_organization = body
         speaker = Speaker(source=organization or person, person=person)
         return self.remember(speaker, person, person.split()[-1])
 
@@ -269,20 +272,27 @@ class SpeakerMemory:
             for name, speaker in reversed(list(self.by_name.items())):
                 if _names_noun(name, noun) and speaker.person is None:
                     return self.remember(speaker)
-            if self.last_organization is not None and noun not in {"officials", "sources"}:
+            bare = len(body_words) == 1  # "the agency"; "the shipping federation" is a new body
+            if bare and self.last_organization is not None and noun not in {"officials", "sources"}:
                 return self.remember(self.last_organization)
         if cleaned.islower() and (
             lowered.split()[0] in ROLE_WORDS or lowered.split()[-1] in ROLE_WORDS
         ):
             # "the spokesperson" is the last person; "the officials" whoever spoke last.
-            if lowered.split()[-1] in {"officials", "sources", "analysts"}:
-                return self.last
-            return self.last_person or self.last
-        name = _strip_roles(_POSSESSIVE.sub("", cleaned))
-        if name.islower() and len(name.split()) >= 3 and name.split()[-1] in ORGANIZATION_WORDS:
-            name = " ".join(
-                w[:1].upper() + w[1:] for w in name.split()
-            )  # "state fire marshal's office"
+            earlier = (
+                self.last
+                if lowered.split()[-1] in {"officials", "sources", "analysts"}
+                else self.last_person or self.last
+            )
+            if earlier is not None:
+                return earlier
+        name = _POSSESSIVE.sub("", cleaned)
+        if not (name.islower() and name.split()[-1] in ROLE_WORDS):
+            name = _strip_roles(name) or name  # "Foreign Ministry spokeswoman" -> the ministry
+        last_word = name.split()[-1] if name else ""
+        if name.islower() and (last_word in ORGANIZATION_WORDS or last_word in ROLE_WORDS):
+            # A body or office met for the first time by description: "the port authority".
+            name = " ".join(w[:1].upper() + w[1:] for w in name.split())
         if not name or not name[:1].isupper():
             return None
         if _HONORIFIC.match(name):
