@@ -99,3 +99,20 @@ def test_stance_batch_answers_every_line_in_order(cli_env: Path) -> None:
     assert rows[1]["label"] == "unrelated"
     assert "claim" in rows[2]["error"] and "JSON" in rows[4]["error"]
     assert all(0 < row["confidence"] < 1 for row in rows if "label" in row)
+
+
+def test_ingest_prints_attributed_claims_and_refuses_binary(cli_env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    article = cli_env / "article.txt"
+    article.write_text(
+        "The Ministry of Transport said 2,650 dock workers were on strike on Wednesday.\n"
+        "The port authority denied that any ships had been turned away.\n"
+    )
+    result = runner.invoke(app, ["ingest", str(article), "--publisher", "Coastal Herald"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Ministry of Transport" in result.stdout and "denies" in result.stdout
+    binary = cli_env / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    refused = runner.invoke(app, ["ingest", str(binary), "--publisher", "X"])
+    assert refused.exit_code == 2 and "cannot ingest" in refused.output

@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from crosscheck import migrations
+from crosscheck.documents import service as document_service
+from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
 from crosscheck.ingest import service as ingest_service
 from crosscheck.ingest.service import LoadReport
@@ -141,6 +143,46 @@ def load(
     _print_report(f"claims from {path}", report)
     if report.rejected:
         raise typer.Exit(3)
+
+
+@app.command()
+def ingest(
+    path: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="A UTF-8 text article"),
+    ],
+    publisher: Annotated[str, typer.Option(help="Who printed it")],
+    title: Annotated[str | None, typer.Option(help="Headline")] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was published")] = None,
+) -> None:
+    """Store an article and print the claims read from it, with who asserted each."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        document_in = DocumentCreate(text=text, publisher=publisher, title=title, url=url)
+    except (UnicodeDecodeError, ValidationError) as exc:
+        console.print(f"[red]cannot ingest {path}:[/red] {exc}", markup=True)
+        raise typer.Exit(2) from exc
+    runtime = _runtime(_settings())
+    try:
+        with runtime.session_factory() as session:
+            stored = document_service.ingest(
+                session=session, claim_index=runtime.claim_index, document_in=document_in
+            )
+            read = document_service.document_read(stored.document)
+    finally:
+        runtime.close()
+    table = Table(title=f"Document {read.id}: {read.claim_count} claims", show_lines=True)
+    for column in ("source", "speaker", "polarity", "relayed by", "claim"):
+        table.add_column(column)
+    for appearance in read.claims:
+        table.add_row(
+            appearance.claim.source.name,
+            appearance.speaker or "",
+            appearance.claim.polarity,
+            ", ".join(appearance.relayed_by),
+            appearance.claim.text,
+        )
+    out.print(table)
 
 
 @app.command()

@@ -26,7 +26,12 @@ HARBOUR = (
 def test_ingest_attributes_claims_to_who_asserted_them(client: TestClient) -> None:
     response = client.post(
         "/v1/documents",
-        json={"text": HARBOUR, "publisher": "Coastal Herald", "title": "Port strike", "url": "https://example.org/a"},
+        json={
+            "text": HARBOUR,
+            "publisher": "Coastal Herald",
+            "title": "Port strike",
+            "url": "https://example.org/a",
+        },
     )
     assert response.status_code == 201, response.text
     document = response.json()
@@ -34,10 +39,15 @@ def test_ingest_attributes_claims_to_who_asserted_them(client: TestClient) -> No
     sources = {a["claim"]["source"]["name"] for a in document["claims"]}
     assert {"Harbour Workers Union", "Ministry of Transport"} <= sources
     assert "Coastal Herald" not in sources
-    union = [a for a in document["claims"] if a["claim"]["source"]["name"] == "Harbour Workers Union"]
+    union = [
+        a for a in document["claims"] if a["claim"]["source"]["name"] == "Harbour Workers Union"
+    ]
     assert {a["speaker"] for a in union} == {"Jane Roe"} and len(union) == 2
     relayed = next(a for a in document["claims"] if a["relayed_by"])
-    assert relayed["relayed_by"] == ["Daily Ledger"] and relayed["claim"]["source"]["name"] == "Ministry of Transport"
+    assert (
+        relayed["relayed_by"] == ["Daily Ledger"]
+        and relayed["claim"]["source"]["name"] == "Ministry of Transport"
+    )
     denial = next(a for a in document["claims"] if a["claim"]["polarity"] == "denies")
     assert denial["claim"]["source"]["name"] == "Ministry of Transport"
     for appearance in document["claims"]:
@@ -46,25 +56,47 @@ def test_ingest_attributes_claims_to_who_asserted_them(client: TestClient) -> No
     assert client.get("/readyz").json()["claims_indexed"] == document["claim_count"]
 
 
-def test_the_same_statement_in_two_documents_is_one_claim_with_two_appearances(client: TestClient) -> None:
-    first = client.post("/v1/documents", json={"text": HARBOUR, "publisher": "Coastal Herald"}).json()
+def test_the_same_statement_in_two_documents_is_one_claim_with_two_appearances(
+    client: TestClient,
+) -> None:
+    first = client.post(
+        "/v1/documents", json={"text": HARBOUR, "publisher": "Coastal Herald"}
+    ).json()
     again = client.post("/v1/documents", json={"text": HARBOUR, "publisher": "Coastal Herald"})
     assert again.status_code == 200 and again.json()["id"] == first["id"]
-    reprint = client.post("/v1/documents", json={"text": HARBOUR.replace("Coastal Herald", "Bay Times"), "publisher": "Bay Times"})
+    reprint = client.post(
+        "/v1/documents",
+        json={"text": HARBOUR.replace("Coastal Herald", "Bay Times"), "publisher": "Bay Times"},
+    )
     assert reprint.status_code == 201
     second = reprint.json()
-    shared = {a["claim"]["id"] for a in first["claims"]} & {a["claim"]["id"] for a in second["claims"]}
+    shared = {a["claim"]["id"] for a in first["claims"]} & {
+        a["claim"]["id"] for a in second["claims"]
+    }
     assert len(shared) >= 4
     listing = client.get("/v1/documents", params={"limit": 1}).json()
     assert listing["total"] == 2 and listing["next_cursor"]
 
 
 def test_independent_origins_count_once_however_many_outlets_relay_them(client: TestClient) -> None:
-    text = "The Ministry of Transport said 2,650 dock workers were on strike at the port on Wednesday."
+    text = (
+        "The Ministry of Transport said 2,650 dock workers were on strike at the port on Wednesday."
+    )
     for outlet in ("Bay Times", "Coastal Herald", "Harbour Post"):
-        assert client.post("/v1/documents", json={"text": text, "publisher": outlet}).status_code == 201
-    client.post("/v1/claims", json={"text": "Around 2,600 dock workers are on strike at the port.", "source": "Port Authority"})
-    answer = client.post("/v1/verify", json={"text": "About 2,650 dock workers are striking at the port."}).json()
+        assert (
+            client.post("/v1/documents", json={"text": text, "publisher": outlet}).status_code
+            == 201
+        )
+    client.post(
+        "/v1/claims",
+        json={
+            "text": "Around 2,600 dock workers are on strike at the port.",
+            "source": "Port Authority",
+        },
+    )
+    answer = client.post(
+        "/v1/verify", json={"text": "About 2,650 dock workers are striking at the port."}
+    ).json()
     summary = answer["summary"]
     names = {s["name"] for s in summary["corroborating_sources"]}
     assert "Ministry of Transport" in names
@@ -73,14 +105,33 @@ def test_independent_origins_count_once_however_many_outlets_relay_them(client: 
 
 
 def test_bad_documents_are_refused_and_nothing_is_stored(client: TestClient) -> None:
-    assert_error(client.post("/v1/documents", json={"text": "  ", "publisher": "X"}), 422, "validation_error", "text")
-    assert_error(client.post("/v1/documents", json={"text": "ok text here"}), 422, "validation_error", "publisher")
+    assert_error(
+        client.post("/v1/documents", json={"text": "  ", "publisher": "X"}),
+        422,
+        "validation_error",
+        "text",
+    )
+    assert_error(
+        client.post("/v1/documents", json={"text": "ok text here"}),
+        422,
+        "validation_error",
+        "publisher",
+    )
     binary = "PK\x03\x04" + "\x00\x01\x02" * 50
-    assert_error(client.post("/v1/documents", json={"text": binary, "publisher": "X"}), 422, "validation_error", "text")
+    assert_error(
+        client.post("/v1/documents", json={"text": binary, "publisher": "X"}),
+        422,
+        "validation_error",
+        "text",
+    )
     mojibake = "Caf\ufffd owner said the \ufffd\ufffd figures were wrong."
-    assert_error(client.post("/v1/documents", json={"text": mojibake, "publisher": "X"}), 422, field="text")
+    assert_error(
+        client.post("/v1/documents", json={"text": mojibake, "publisher": "X"}), 422, field="text"
+    )
     big = "word " * (MAX_DOCUMENT_CHARS // 5 + 10)
-    assert_error(client.post("/v1/documents", json={"text": big, "publisher": "X"}), 422, field="text")
+    assert_error(
+        client.post("/v1/documents", json={"text": big, "publisher": "X"}), 422, field="text"
+    )
     assert_error(client.get("/v1/documents/999"), 404, "document_not_found")
     assert client.get("/v1/documents").json()["total"] == 0
     assert client.get("/v1/sources").json()["total"] == 0
@@ -95,13 +146,29 @@ def test_documents_over_graphql(client: TestClient) -> None:
       }
     }
     """
-    body = client.post("/graphql", json={"query": mutation, "variables": {"input": {"text": HARBOUR, "publisher": "Coastal Herald"}}}).json()
+    body = client.post(
+        "/graphql",
+        json={
+            "query": mutation,
+            "variables": {"input": {"text": HARBOUR, "publisher": "Coastal Herald"}},
+        },
+    ).json()
     assert body.get("errors") is None, body
     payload = body["data"]["ingestDocument"]
     assert payload["created"] is True
-    assert any(c["claim"]["source"]["name"] == "Harbour Workers Union" for c in payload["document"]["claims"])
+    assert any(
+        c["claim"]["source"]["name"] == "Harbour Workers Union"
+        for c in payload["document"]["claims"]
+    )
     query = "query($id: Int!) { document(id: $id) { claimCount } documents { totalCount } }"
-    data = client.post("/graphql", json={"query": query, "variables": {"id": payload["document"]["id"]}}).json()["data"]
-    assert data == {"document": {"claimCount": payload["document"]["claimCount"]}, "documents": {"totalCount": 1}}
-    bad = client.post("/graphql", json={"query": mutation, "variables": {"input": {"text": "", "publisher": "X"}}}).json()
+    data = client.post(
+        "/graphql", json={"query": query, "variables": {"id": payload["document"]["id"]}}
+    ).json()["data"]
+    assert data == {
+        "document": {"claimCount": payload["document"]["claimCount"]},
+        "documents": {"totalCount": 1},
+    }
+    bad = client.post(
+        "/graphql", json={"query": mutation, "variables": {"input": {"text": "", "publisher": "X"}}}
+    ).json()
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
