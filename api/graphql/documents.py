@@ -39,26 +39,27 @@ class DocumentType:
 
     @classmethod
     def from_row(cls, document: Document) -> DocumentType:
-        publisher = document.publisher
+        read = document_service.document_read(document)
+        publisher = read.publisher
         return cls(
-            id=document.id,
-            title=document.title,
-            url=document.url,
-            published_at=document.published_at,
+            id=read.id,
+            title=read.title,
+            url=read.url,
+            published_at=read.published_at,
             publisher=SourceRefType(id=publisher.id, name=publisher.name) if publisher else None,
-            created_at=document.created_at,
-            claim_count=document.claim_count,
-            text=document.text,
+            created_at=read.created_at,
+            claim_count=read.claim_count,
+            text=read.text,
             claims=[
                 AppearanceType(
-                    claim=ClaimType.from_row(a.claim),
+                    claim=ClaimType.from_row(appearance.claim),
                     start=a.start,
                     end=a.end,
-                    quote=document.text[a.start : a.end],
+                    quote=a.quote,
                     speaker=a.speaker,
-                    relayed_by=list(a.relayed_by or []),
+                    relayed_by=a.relayed_by,
                 )
-                for a in document.appearances
+                for a, appearance in zip(read.claims, document.appearances, strict=True)
             ],
         )
 

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import re
 
+DENIAL_VERBS = frozenset(
+    {
+        "denied",
+        "denies",
+        "dismissed",
+        "dismisses",
+        "rejected",
+        "rejects",
+        "refuted",
+        "disputed",
+        "disputes",
+        "contested",
+    }
+)
 SPEECH_VERBS = (
     "said",
     "says",
@@ -16,13 +30,6 @@ SPEECH_VERBS = (
     "states",
     "confirmed",
     "confirms",
-    "denied",
-    "denies",
-    "dismissed",
-    "dismisses",
-    "rejected",
-    "rejects",
-    "refuted",
     "warned",
     "warns",
     "estimated",
@@ -76,27 +83,11 @@ SPEECH_VERBS = (
     "projected",
     "calculated",
     "counted",
-    "disputed",
-    "disputes",
-    "contested",
     "asked",
     "asks",
+    *sorted(DENIAL_VERBS),
 )
 PARTICIPLE_VERBS = ("warning", "saying", "adding", "noting", "stressing", "insisting", "arguing")
-DENIAL_VERBS = frozenset(
-    {
-        "denied",
-        "denies",
-        "dismissed",
-        "dismisses",
-        "rejected",
-        "rejects",
-        "refuted",
-        "disputed",
-        "disputes",
-        "contested",
-    }
-)
 RELAY_VERBS = frozenset({"reported", "reports", "wrote", "writes"})
 # Verbs after which the rest of the sentence is what was said, even without "that".
 PLAIN_SAY_VERBS = frozenset(
