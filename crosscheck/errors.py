@@ -30,6 +30,11 @@ class InvalidInputError(CrosscheckError):
     status_code = 422
 
 
+class UnsupportedMediaError(CrosscheckError):
+    code = "unsupported_media_type"
+    status_code = 415
+
+
 class NotReadyError(CrosscheckError):
     code = "not_ready"
     status_code = 503

@@ -109,7 +109,9 @@ def test_ingest_prints_attributed_claims_and_refuses_binary(cli_env: Path) -> No
         "The Ministry of Transport said 2,650 dock workers were on strike on Wednesday.\n"
         "The port authority denied that any ships had been turned away.\n"
     )
-    result = runner.invoke(app, ["ingest", str(article), "--publisher", "Coastal Herald"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["ingest", str(article), "--publisher", "Coastal Herald"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "Ministry of Transport" in result.stdout and "denies" in result.stdout
     binary = cli_env / "image.txt"

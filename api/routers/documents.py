@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import ClaimIndexDep, SessionDep
-from api.errors import ERROR_RESPONSES
+from api.deps import ClaimIndexDep, RuntimeDep, SessionDep
+from api.errors import ERROR_RESPONSES, ErrorBody, field_path
 from crosscheck.database import MAX_ID
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate, DocumentPage, DocumentRead, DocumentSummary
+from crosscheck.errors import InvalidInputError, UnsupportedMediaError
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"], responses=ERROR_RESPONSES)
@@ -34,6 +38,67 @@ def ingest_document(
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/documents/{stored.document.id}"
     return document_service.document_read(stored.document)
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    """The uploaded bytes as text, in the charset the client declared (UTF-8 if none)."""
+    media_type, _, parameters = content_type.partition(";")
+    if media_type.strip().lower() not in {"text/plain", "text/markdown", ""}:
+        raise UnsupportedMediaError(
+            f"send text/plain, not {media_type.strip()}", field="content-type"
+        )
+    charset = "utf-8"
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    try:
+        codecs.lookup(charset)
+    except LookupError as exc:
+        raise UnsupportedMediaError(f"unknown charset {charset!r}", field="content-type") from exc
+    try:
+        return body.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"the body is not valid {charset}: {exc.reason}", field="body"
+        ) from exc
+
+
+@router.post(
+    "/upload",
+    status_code=status.HTTP_201_CREATED,
+    summary="Store a plain-text article sent as the request body (charset from Content-Type)",
+    responses={200: {"model": DocumentRead}, 415: {"model": ErrorBody}},
+    openapi_extra={"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+async def upload_document(
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    publisher: Annotated[str, Query(min_length=1, max_length=200)],
+    title: Annotated[str | None, Query(max_length=500)] = None,
+    url: Annotated[str | None, Query(max_length=2000)] = None,
+) -> DocumentRead:
+    body = await request.body()
+    text = _decode(body, request.headers.get("content-type", ""))
+    try:
+        document_in = DocumentCreate(text=text, publisher=publisher, title=title, url=url)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInputError(str(first["msg"]), field=field_path(first["loc"])) from exc
+
+    def store() -> tuple[DocumentRead, bool]:
+        with runtime.session_factory() as session:
+            stored = document_service.ingest(
+                session=session, claim_index=runtime.claim_index, document_in=document_in
+            )
+            return document_service.document_read(stored.document), stored.created
+
+    read, created = await run_in_threadpool(store)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/documents/{read.id}"
+    return read
 
 
 @router.get("", summary="List documents")

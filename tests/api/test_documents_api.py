@@ -172,3 +172,59 @@ def test_documents_over_graphql(client: TestClient) -> None:
         "/graphql", json={"query": mutation, "variables": {"input": {"text": "", "publisher": "X"}}}
     ).json()
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_plain_text_upload_honours_the_declared_charset(client: TestClient) -> None:
+    text = "The Ministry of Transport said 2,650 dock workers in Saint-Étienne were on strike on Wednesday."
+    response = client.post(
+        "/v1/documents/upload",
+        params={"publisher": "Coastal Herald"},
+        content=text.encode("latin-1"),
+        headers={"content-type": "text/plain; charset=latin-1"},
+    )
+    assert response.status_code == 201, response.text
+    assert "Saint-Étienne" in response.json()["text"]
+    assert_error(
+        client.post(
+            "/v1/documents/upload",
+            params={"publisher": "X"},
+            content=b"abc def ghi jkl",
+            headers={"content-type": "text/plain; charset=klingon-8"},
+        ),
+        415,
+        "unsupported_media_type",
+        "content-type",
+    )
+    assert_error(
+        client.post(
+            "/v1/documents/upload",
+            params={"publisher": "X"},
+            content="caf\u00e9 au lait".encode("latin-1"),
+            headers={"content-type": "text/plain; charset=utf-8"},
+        ),
+        422,
+        "invalid_input",
+        "body",
+    )
+    assert_error(
+        client.post(
+            "/v1/documents/upload",
+            params={"publisher": "X"},
+            content=b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+            headers={"content-type": "image/png"},
+        ),
+        415,
+        "unsupported_media_type",
+    )
+    assert_error(
+        client.post(
+            "/v1/documents/upload",
+            params={"publisher": "X"},
+            content=b"   ",
+            headers={"content-type": "text/plain"},
+        ),
+        422,
+        "invalid_input",
+        "text",
+    )
+    assert client.get("/v1/documents").json()["total"] == 1
