@@ -26,10 +26,11 @@ from crosscheck.stance.training.evaluate import evaluate
 from embeddings.encoder import SentenceTransformerEncoder
 
 
-def scores(data_dir: Path, model_dir: Path, *, rules_on_top: bool) -> None:
+def scores(data_dir: Path, model_dir: Path, *, overrides: frozenset[str] | None) -> None:
     engine = StanceEngine.from_directory(SentenceTransformerEncoder(), model_dir)
-    engine.rules_on_top = rules_on_top
-    print(f"rules on top of the classifier: {'on' if rules_on_top else 'off'}")
+    if overrides is not None:
+        engine.overrides = overrides
+    print(f"rules overruling the classifier: {', '.join(sorted(engine.overrides)) or 'none'}")
     dev = [pair for pair in load_all(data_dir) if pair.split == "dev"]
     result = evaluate(engine, dev)
     print(json.dumps(dataclasses.asdict(result), indent=2))
@@ -84,7 +85,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if not args.skip_scores:
-        scores(args.data_dir, args.model_dir, rules_on_top=not args.no_rules)
+        chosen = None if args.rules is None else frozenset(filter(None, args.rules.split(",")))
+        scores(args.data_dir, args.model_dir, overrides=chosen)
     if args.throughput_pairs:
         throughput(args.data_dir, args.model_dir, args.throughput_pairs)
 

@@ -17,8 +17,9 @@ import numpy.typing as npt
 from crosscheck.stance.classifier import CLASSIFIER_LABELS, PairClassifier, StanceClassifier
 from crosscheck.stance.cues import Cues, find_cues
 from crosscheck.stance.nli import NliClassifier
+from crosscheck.stance.overrides import RULES, RuleInput, first_overrule
 from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
-from crosscheck.stance.quantities import find_agreement, find_conflict
+from crosscheck.stance.quantities import find_agreement
 from crosscheck.stance.relatedness import RelatednessModel
 from crosscheck.stance.rules import RuleStanceJudge
 from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
@@ -27,6 +28,7 @@ from embeddings.encoder import Encoder
 log = logging.getLogger(__name__)
 
 RELATEDNESS_FILE = "relatedness.json"
+DEFAULT_OVERRIDES = frozenset(RULES)
 CLASSIFIER_DIR = "classifier"
 
 
@@ -52,14 +54,14 @@ class StanceEngine:
         classifier: PairClassifier | None = None,
         relatedness: RelatednessModel | None = None,
         related_threshold: float = 0.35,
-        rules_on_top: bool = True,
+        overrides: frozenset[str] = DEFAULT_OVERRIDES,
     ) -> None:
         self.preparer = EvidencePreparer(encoder)
-        # The number and hedging rules can be switched off to measure what they add.
-        self.rules_on_top = rules_on_top
+        # Which explicit rules overrule the classifier (see overrides.py); chosen on dev data.
+        self.overrides = overrides
         self.classifier = classifier
         self.relatedness = relatedness
-        self.rules = RuleStanceJudge(related_threshold=related_threshold)
+        self.rules_only = RuleStanceJudge(related_threshold=related_threshold)
         self.related_threshold = related_threshold
 
     @classmethod
@@ -124,7 +126,7 @@ class StanceEngine:
         return [self._decide(pair, related[i], by_pair.get(i)) for i, pair in enumerate(prepared)]
 
     def _by_rules(self, pair: PreparedPair) -> StanceJudgement:
-        judgement = self.rules.judge(
+        judgement = self.rules_only.judge(
             claim=pair.claim,
             evidence=pair.selected_text or pair.evidence,
             similarity=pair.signals.max_similarity,
@@ -153,40 +155,27 @@ class StanceEngine:
         decided = pair.deciding_sentence
         where = [f'deciding sentence: "{_excerpt(decided.text)}"'] if decided else []
         text = pair.selected_text or pair.evidence
-        conflict = find_conflict(pair.claim, text) if self.rules_on_top else None
-        if conflict is not None:
-            stated = " / ".join(f"'{q.text}'" for q in conflict.stated)
-            p_contra = float(probabilities[CLASSIFIER_LABELS.index(Stance.CONTRADICTS)])
-            return StanceJudgement(
-                Stance.CONTRADICTS,
-                _bounded(max(0.75, p_contra)),
-                [
-                    f"numbers conflict: the claim says '{conflict.claimed.text}', "
-                    f"the evidence says {stated}",
-                    *where,
-                ],
-                spans,
-            )
         label = CLASSIFIER_LABELS[int(np.argmax(probabilities))]
-        confidence = _bounded(float(np.max(probabilities)) * (0.5 + 0.5 * p_related))
-        claim_cues, evidence_cues = find_cues(pair.claim), find_cues(text)
-        if (
-            self.rules_on_top
-            and label is Stance.CORROBORATES
-            and evidence_cues.strong_hedges
-            and not claim_cues.strong_hedges
-        ):
-            # Relaying a rumour is discussing it, not standing behind it.
-            return StanceJudgement(
-                Stance.DISCUSSES,
-                confidence,
-                [
-                    f"relays it without standing behind it: {_quoted(evidence_cues.strong_hedges)}",
-                    *where,
-                ],
-                spans,
-            )
-        reasons = _reasons(label, pair, claim_cues, evidence_cues, float(np.max(probabilities)))
+        probability = float(np.max(probabilities))
+        claim_cues = find_cues(pair.claim)
+        evidence_cues = find_cues(decided.text if decided else text)
+        overrule = first_overrule(
+            RuleInput(
+                claim=pair.claim,
+                deciding_text=decided.text if decided else text,
+                similarity=pair.signals.max_similarity,
+                label=label,
+                claim_cues=claim_cues,
+                evidence_cues=evidence_cues,
+            ),
+            self.overrides,
+        )
+        if overrule is not None:
+            p_new = float(probabilities[CLASSIFIER_LABELS.index(overrule.stance)])
+            confidence = _bounded(max(0.6, p_new) * (0.5 + 0.5 * p_related))
+            return StanceJudgement(overrule.stance, confidence, [overrule.reason, *where], spans)
+        confidence = _bounded(probability * (0.5 + 0.5 * p_related))
+        reasons = _reasons(label, pair, claim_cues, find_cues(text), probability)
         return StanceJudgement(label, confidence, [*reasons, *where], spans)
 
 

@@ -129,11 +129,13 @@ def load_sick(directory: Path) -> list[StancePair]:
         with (directory / name).open(encoding="utf-8", newline="") as handle:
             rows.extend(csv.DictReader(handle, delimiter="\t"))
     topic_of = _topics((f"s:{r['sentence_A']}", f"s:{r['sentence_B']}") for r in rows)
+    # SICK judges whether A entails B; a claim is corroborated when the evidence entails it, so
+    # B is the claim and A the evidence (contradiction and neutrality are symmetric).
     return [
         StancePair(
             dataset="sick",
-            claim=row["sentence_A"],
-            evidence=row["sentence_B"],
+            claim=row["sentence_B"],
+            evidence=row["sentence_A"],
             label=SICK_LABELS[row["entailment_judgment"]],
             topic=topic_of[f"s:{row['sentence_A']}"],
             split="dev" if _in_dev(topic_of[f"s:{row['sentence_A']}"]) else "train",

@@ -183,4 +183,5 @@ def train(options: TrainingOptions, encoder: Encoder) -> dict[str, object]:
         "learning_rate": options.learning_rate,
         "batch_size": options.batch_size,
         "contradiction_oversampling": options.contradiction_oversampling,
+        "fnc_discuss_cap": options.fnc_discuss_cap,
     }
