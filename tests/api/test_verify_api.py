@@ -99,11 +99,14 @@ def test_evidence_for_a_stored_claim_excludes_its_own_source(demo_client: TestCl
 
 def test_verify_with_no_claims_is_unverified(client: TestClient) -> None:
     answer = client.post("/v1/verify", json={"text": QUERY}).json()
-    assert answer == {
+    assert answer["verdict"] == "unverified"
+    assert answer["corroborating"] == answer["contradicting"] == answer["related"] == []
+    assert answer["summary"] == {
+        "corroborating_origins": 0,
+        "contradicting_origins": 0,
+        "corroborating_sources": [],
+        "contradicting_sources": [],
         "verdict": "unverified",
-        "corroborating": [],
-        "contradicting": [],
-        "related": [],
     }
 
 
