@@ -108,11 +108,24 @@ class StanceEngine:
     def judge(self, *, claim: str, evidence: str) -> StanceJudgement:
         return self.judge_many(claim, [evidence])[0]
 
-    def judge_many(self, claim: str, evidences: Sequence[str]) -> list[StanceJudgement]:
-        return self.judge_pairs([(claim, evidence) for evidence in evidences])
+    def judge_many(
+        self, claim: str, evidences: Sequence[str], *, statements: bool = False
+    ) -> list[StanceJudgement]:
+        return self.judge_pairs(
+            [(claim, evidence) for evidence in evidences], statements=statements
+        )
 
-    def judge_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[StanceJudgement]:
-        """One judgement per (claim, evidence) pair, in order; the classifier runs once."""
+    def judge_pairs(
+        self, pairs: Sequence[tuple[str, str]], *, statements: bool = False
+    ) -> list[StanceJudgement]:
+        """One judgement per (claim, evidence) pair, in order; the classifier runs once.
+
+        ``statements``: the evidence texts are stored claims (one statement each, as in
+        verification). The classifier, trained mostly on headlines against articles, calls a
+        specific statement that backs a general claim "discusses"; there closeness of meaning
+        decides between corroborates and discusses, and a contradiction the classifier alone
+        finds must be clear-cut.
+        """
         prepared = self.preparer.prepare(pairs)
         if self.classifier is None:
             return [self._by_rules(pair) for pair in prepared]
@@ -123,7 +136,10 @@ class StanceEngine:
             [prepared[i].selected_text or prepared[i].evidence for i in to_classify],
         )
         by_pair = dict(zip(to_classify, probabilities, strict=True))
-        return [self._decide(pair, related[i], by_pair.get(i)) for i, pair in enumerate(prepared)]
+        return [
+            self._decide(pair, related[i], by_pair.get(i), statements=statements)
+            for i, pair in enumerate(prepared)
+        ]
 
     def _by_rules(self, pair: PreparedPair) -> StanceJudgement:
         judgement = self.rules_only.judge(
@@ -136,7 +152,12 @@ class StanceEngine:
         )
 
     def _decide(
-        self, pair: PreparedPair, p_related: float, probabilities: npt.NDArray[np.float32] | None
+        self,
+        pair: PreparedPair,
+        p_related: float,
+        probabilities: npt.NDArray[np.float32] | None,
+        *,
+        statements: bool = False,
     ) -> StanceJudgement:
         spans = _spans(pair)
         signals = pair.signals
@@ -174,9 +195,35 @@ class StanceEngine:
             p_new = float(probabilities[CLASSIFIER_LABELS.index(overrule.stance)])
             confidence = _bounded(max(0.6, p_new) * (0.5 + 0.5 * p_related))
             return StanceJudgement(overrule.stance, confidence, [overrule.reason, *where], spans)
+        opposed = claim_cues.negative != evidence_cues.negative
+        if statements and opposed and pair.signals.max_similarity >= STATEMENT_OPPOSED:
+            # One statement denies or negates what the other asserts.
+            words = evidence_cues.polarity_words or claim_cues.polarity_words
+            side = "this statement" if evidence_cues.negative else "the claim"
+            reason = f"{side} denies or negates what the other asserts: {_quoted(words)}"
+            confidence = _bounded(max(0.6, probability) * (0.5 + 0.5 * p_related))
+            return StanceJudgement(Stance.CONTRADICTS, confidence, [reason, *where], spans)
+        if statements:
+            label, probability = _statement_stance(label, probability, pair.signals.max_similarity)
         confidence = _bounded(probability * (0.5 + 0.5 * p_related))
         reasons = _reasons(label, pair, claim_cues, find_cues(text), probability)
         return StanceJudgement(label, confidence, [*reasons, *where], spans)
+
+
+STATEMENT_CORROBORATES = 0.6
+STATEMENT_OPPOSED = 0.5
+STATEMENT_CLEAR_CONTRADICTION = 0.8
+
+
+def _statement_stance(label: Stance, probability: float, similarity: float) -> tuple[Stance, float]:
+    """Corroborates or discusses by closeness of meaning; contradicts only when clear-cut."""
+    if label is Stance.CONTRADICTS and probability >= STATEMENT_CLEAR_CONTRADICTION:
+        return label, probability
+    if similarity >= STATEMENT_CORROBORATES:
+        return Stance.CORROBORATES, max(probability, similarity)
+    return Stance.DISCUSSES, max(
+        1.0 - probability, 0.5
+    ) if label is Stance.CONTRADICTS else probability
 
 
 def _spans(pair: PreparedPair) -> list[EvidenceSpan]:

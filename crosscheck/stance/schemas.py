@@ -39,8 +39,10 @@ class StanceJudgement:
 class StanceJudge(Protocol):
     """Decides how each piece of evidence stands towards a claim."""
 
-    def judge_many(self, claim: str, evidences: Sequence[str]) -> list[StanceJudgement]:
-        """One judgement per evidence text, in order; batched where the judge can."""
+    def judge_many(
+        self, claim: str, evidences: Sequence[str], *, statements: bool = False
+    ) -> list[StanceJudgement]:
+        """One judgement per evidence text, in order; ``statements``: each is a stored claim."""
         ...
 
 

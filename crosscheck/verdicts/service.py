@@ -133,7 +133,7 @@ def _verify(
         exclude_sources=exclude_sources,
         exclude_claims=exclude_claims,
     )
-    judgements = judge.judge_many(text, [claim.text for claim, _ in nearest])
+    judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
     evidence = [
         Evidence(claim=claim, similarity=score, judgement=judgement)
         for (claim, score), judgement in zip(nearest, judgements, strict=True)
