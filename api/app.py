@@ -12,8 +12,9 @@ from fastapi import FastAPI, Request, Response
 
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
-from api.routers import claims, documents, health, sources, stance, verify
+from api.routers import bulk, claims, documents, health, sources, stance, verify
 from crosscheck import __version__
+from crosscheck.indexing.service import catch_up
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings, get_settings
 from embeddings.encoder import Encoder
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 2_000_000  # room for 100,000-character evidence in any encoding
 INDEX_SAVE_INTERVAL_SECONDS = 30.0
+BULK_PATHS = {"/v1/claims/bulk", "/v1/documents/bulk"}
 
 DESCRIPTION = """
 Cross-source claim verification. Store statements attributed to **who asserted them**, then ask
@@ -39,6 +41,22 @@ async def _save_periodically(runtime: Runtime) -> None:
             await asyncio.to_thread(runtime.claim_index.save_if_dirty)
 
 
+def _catch_up(runtime: Runtime) -> None:
+    with runtime.session_factory() as session:
+        catch_up(claim_index=runtime.claim_index, session=session)
+
+
+async def _follow_other_writers(runtime: Runtime) -> None:
+    """Bring the index in step with claims that other processes (a CLI load) wrote."""
+    while True:
+        await asyncio.sleep(runtime.settings.index_sync_seconds)
+        if runtime.ready:
+            try:
+                await asyncio.to_thread(_catch_up, runtime)
+            except Exception:  # a database hiccup must not end the loop; the next round retries
+                log.exception("index catch-up failed")
+
+
 def create_app(settings: Settings | None = None, *, encoder: Encoder | None = None) -> FastAPI:
     """The app; the model and index load in the background after start (see ``/readyz``)."""
     runtime = Runtime(settings or get_settings(), encoder=encoder)
@@ -50,10 +68,12 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
         )
         loader.start()
         saver = asyncio.create_task(_save_periodically(runtime))
+        follower = asyncio.create_task(_follow_other_writers(runtime))
         try:
             yield
         finally:
             saver.cancel()
+            follower.cancel()
             await asyncio.to_thread(loader.join)
             await asyncio.to_thread(runtime.close)
 
@@ -70,6 +90,8 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     async def limit_body_size(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        if request.url.path in BULK_PATHS:  # these count their own, larger limit as they stream
+            return await call_next(request)
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
             return error_response(
@@ -79,6 +101,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
 
     app.include_router(health.router)
     app.include_router(sources.router)
+    app.include_router(bulk.router)
     app.include_router(claims.router)
     app.include_router(verify.router)
     app.include_router(stance.router)

@@ -67,15 +67,12 @@ def main() -> None:
 
         loader = Runtime(settings, encoder=encoder)
         loader.start()
+        ingest_service.load_scenario(
+            session_factory=loader.session_factory,
+            claim_index=loader.claim_index,
+            directory=DEMO,
+        )
         with loader.session_factory() as session:
-            ingest_service.load_sources(
-                session=session, lines=ingest_service.read_jsonl(DEMO / "sources.jsonl")
-            )
-            ingest_service.load_claims(
-                session=session,
-                claim_index=loader.claim_index,
-                lines=ingest_service.read_jsonl(DEMO / "claims.jsonl"),
-            )
             for text in synthetic_claims(args.extra_claims):
                 create_claim(session=session, claim_in=ClaimCreate(text=text, source="Wire"))
             session.commit()

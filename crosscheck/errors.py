@@ -38,3 +38,8 @@ class UnsupportedMediaError(CrosscheckError):
 class NotReadyError(CrosscheckError):
     code = "not_ready"
     status_code = 503
+
+
+class PayloadTooLargeError(CrosscheckError):
+    code = "payload_too_large"
+    status_code = 413

@@ -56,20 +56,21 @@ class Runtime:
             raise NotReadyError("the claim index is still loading; retry shortly")
         return self._claim_index
 
-    def start(self, *, rebuild_index: bool = False) -> None:
-        """Load the encoder and bring the index in step with the database."""
+    def start(self, *, rebuild_index: bool = False, load_judge: bool = True) -> None:
+        """Load the encoder (and the stance judge), and bring the index in step with the store."""
         started = time.perf_counter()
         try:
             if self._encoder is None:
                 self._encoder = SentenceTransformerEncoder(
                     self.settings.model, batch_size=self.settings.encode_batch_size
                 )
-            self._judge = StanceEngine.from_directory(
-                self._encoder,
-                self.settings.stance_model_dir,
-                related_threshold=self.settings.related_threshold,
-                nli_model=self.settings.nli_model,
-            )
+            if load_judge:
+                self._judge = StanceEngine.from_directory(
+                    self._encoder,
+                    self.settings.stance_model_dir,
+                    related_threshold=self.settings.related_threshold,
+                    nli_model=self.settings.nli_model,
+                )
             with self.session_factory() as session:
                 self._claim_index, report = open_claim_index(
                     directory=self.settings.index_dir,

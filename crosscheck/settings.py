@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     encode_batch_size: int = Field(default=64, ge=1, le=4096)
+    index_sync_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a server looks for claims other processes wrote (CLI loads)",
+    )
+    bulk_max_bytes: int = Field(
+        default=100_000_000,
+        ge=1_000,
+        description="Largest body POST /v1/claims/bulk and /v1/documents/bulk accept (413 beyond)",
+    )
     max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
     default_top_k: int = Field(default=10, ge=1, le=100)
     related_threshold: float = Field(

@@ -112,16 +112,12 @@ def client(settings: Settings, encoder: SentenceTransformerEncoder) -> Iterator[
 
 
 def load_demo(runtime: Runtime) -> None:
-    with runtime.session_factory() as session:
-        sources = ingest_service.load_sources(
-            session=session, lines=ingest_service.read_jsonl(DEMO_DIR / "sources.jsonl")
-        )
-        claims = ingest_service.load_claims(
-            session=session,
-            claim_index=runtime.claim_index,
-            lines=ingest_service.read_jsonl(DEMO_DIR / "claims.jsonl"),
-        )
-    assert not sources.rejected and not claims.rejected
+    loaded = ingest_service.load_scenario(
+        session_factory=runtime.session_factory,
+        claim_index=runtime.claim_index,
+        directory=DEMO_DIR,
+    )
+    assert not loaded.sources.rejected and not loaded.claims.rejected
 
 
 @pytest.fixture

@@ -46,20 +46,62 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
     assert rebuilt.exit_code == 0 and "33 claims" in rebuilt.output
 
 
-def test_load_reports_rejected_lines(cli_env: Path) -> None:
+def test_load_reports_rejected_rows_to_a_file_that_can_be_fixed_and_loaded_again(
+    cli_env: Path,
+) -> None:
     runner = CliRunner()
     runner.invoke(app, ["db", "upgrade"])
     data = cli_env / "claims.jsonl"
     data.write_text(
-        '{"text": "Troops arrived by ship.", "source": "NSC"}\n'
+        '{"text": "Troops arrived by ship on Monday.", "source": "NSC"}\n'
         "not json\n"
         '{"text": "", "source": "NSC"}\n'
-        '{"text": "Troops arrived by ship.", "source": "NSC"}\n'
+        '{"text": "Troops arrived by ship on Monday.", "source": "NSC"}\n'
     )
-    result = runner.invoke(app, ["load", str(data)])
+    report = cli_env / "rejected.jsonl"
+    result = runner.invoke(app, ["load", str(data), "--report", str(report)])
     assert result.exit_code == 3
     assert "1 inserted, 1 already present, 2 rejected" in result.output
-    assert "line 2" in result.output and "line 3: text" in result.output
+    rejected = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(r["_line"], r["_field"]) for r in rejected] == [(2, None), (3, "text")]
+    assert rejected[0]["_raw"] == "not json" and "JSON" in rejected[0]["_reason"]
+
+    fixed = cli_env / "fixed.jsonl"
+    repaired = {**rejected[1], "text": "Troops left by train on Friday."}
+    fixed.write_text(json.dumps(repaired) + "\n")
+    again = runner.invoke(app, ["load", str(fixed), "--report", str(cli_env / "r2.jsonl")])
+    assert again.exit_code == 0, again.output
+    assert "1 inserted, 0 already present, 0 rejected" in again.output
+
+
+def test_load_csv_with_a_default_source_and_from_stdin(cli_env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    export = cli_env / "export.csv"
+    export.write_text(
+        "text,stated_at,external_id\n"
+        "The council approved 40 new bus stops.,2024-03-01,r1\n"
+        "The council delayed the tram line by a year.,,r2\n"
+    )
+    result = runner.invoke(app, ["load", str(export), "--source", "City Council"])
+    assert result.exit_code == 0, result.output
+    assert "2 inserted" in result.output
+    piped = runner.invoke(
+        app,
+        ["load", "-", "--source", "City Council"],
+        input='{"text": "The council approved 40 new bus stops."}\n',
+    )
+    assert piped.exit_code == 0 and "0 inserted, 1 already present" in piped.output
+
+
+def test_load_refuses_unknown_formats_and_missing_files(cli_env: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    notes = cli_env / "notes.txt"
+    notes.write_text("hello")
+    assert runner.invoke(app, ["load", str(notes)]).exit_code == 2
+    assert runner.invoke(app, ["load", str(cli_env / "absent.jsonl")]).exit_code == 2
+    assert runner.invoke(app, ["load", "-", "--format", "parquet"]).exit_code == 2
 
 
 def test_invalid_settings_fail_fast(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,12 @@ def iter_texts(
         return
     for row in session.execute(statement.execution_options(yield_per=chunk)):
         yield row.id, row.text
+
+
+def count_and_highest_id(*, session: Session) -> tuple[int, int | None]:
+    """How many claims are stored, and the highest id (``None`` when there are none)."""
+    count, highest = session.execute(select(func.count(Claim.id), func.max(Claim.id))).one()
+    return int(count), (int(highest) if highest is not None else None)
 
 
 def all_ids(*, session: Session) -> list[int]:

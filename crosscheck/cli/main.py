@@ -13,15 +13,18 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from crosscheck import migrations
+from crosscheck.cli.loading import STDIN, InputFile, load_inputs
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
 from crosscheck.ingest import service as ingest_service
-from crosscheck.ingest.service import LoadReport
+from crosscheck.ingest.loader import RowKind, bulk_loader
+from crosscheck.ingest.report import RejectionReport
+from crosscheck.ingest.results import LoadTotals
+from crosscheck.ingest.rows import InputFormat, detect_format
 from crosscheck.logs import configure_logging
 from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
@@ -61,15 +64,13 @@ def _runtime(settings: Settings, *, rebuild_index: bool = False) -> Runtime:
     return runtime
 
 
-def _print_report(what: str, report: LoadReport) -> None:
+def _print_totals(what: str, totals: LoadTotals) -> None:
     console.print(
-        f"{what}: {report.inserted} inserted, {report.existing} already present, "
-        f"{len(report.rejected)} rejected",
+        f"{what}: {totals.created:,} inserted, {totals.existing:,} already present, "
+        f"{totals.rejected:,} rejected in {totals.seconds:.1f}s ({totals.rate:,.0f} rows/s)",
         soft_wrap=True,
         markup=False,
     )
-    for rejected in report.rejected[:20]:
-        console.print(f"  line {rejected.line}: {rejected.reason}", soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -107,41 +108,67 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 o
     console.print(f"database at revision {revision}")
 
 
-def _load_claims_file(runtime: Runtime, path: Path) -> LoadReport:
-    lines = sum(1 for line in path.open(encoding="utf-8") if line.strip())
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task(f"loading {path.name}", total=lines)
-        with runtime.session_factory() as session:
-            return ingest_service.load_claims(
-                session=session,
-                claim_index=runtime.claim_index,
-                lines=ingest_service.read_jsonl(path),
-                batch_size=runtime.settings.encode_batch_size * 4,
-                progress=lambda n: progress.advance(task, n),
-            )
+def _inputs(paths: list[str], input_format: InputFormat | None) -> list[InputFile]:
+    inputs = []
+    for name in paths:
+        if name != STDIN and not Path(name).is_file():
+            raise CrosscheckError(f"{name} is not a readable file", field="path")
+        fmt = input_format or (InputFormat.JSONL if name == STDIN else detect_format(name))
+        if name == STDIN and fmt is InputFormat.PARQUET:
+            raise CrosscheckError("Parquet cannot be read from standard input", field="format")
+        inputs.append(InputFile(name, fmt))
+    return inputs
 
 
 @app.command()
 def load(
-    path: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSONL of claims")
+    paths: Annotated[
+        list[str], typer.Argument(help="Files to load (JSONL, CSV, Parquet, JSON); - for stdin")
     ],
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option("--format", help="Input format (default: from the file name; stdin: jsonl)"),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Source for rows that name none (the publisher, for documents)"),
+    ] = None,
+    kind: Annotated[RowKind, typer.Option(help="What each row is")] = RowKind.CLAIMS,
+    report: Annotated[
+        Path, typer.Option(help="Where rejected rows go, as JSON lines to fix and load again")
+    ] = Path("crosscheck-rejected.jsonl"),
 ) -> None:
-    """Load claims from JSONL: {"text", "source", "stated_at"?, "url"?, "external_id"?} a line."""
-    runtime = _runtime(_settings())
+    """Bulk-load claims or documents; re-running a file adds nothing twice.
+
+    Rows: {"text", "source", "stated_at"?, "url"?, "external_id"?} for claims;
+    {"text", "publisher", "title"?, "url"?, "published_at"?} for documents.
+    Unknown fields are rejected. Exit status: 0 all rows loaded, 3 some rejected, 2 bad usage.
+    """
+    settings = _settings()
     try:
-        report = _load_claims_file(runtime, path)
+        inputs = _inputs(paths, input_format)
+    except CrosscheckError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
+    runtime = Runtime(settings)
+    runtime.start(load_judge=False)
+    try:
+        loader = bulk_loader(
+            kind,
+            session_factory=runtime.session_factory,
+            claim_index=runtime.claim_index,
+            default_source=source,
+        )
+        with RejectionReport(report) as rejections:
+            totals = load_inputs(loader, inputs, report=rejections, console=console)
+    except CrosscheckError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
     finally:
         runtime.close()
-    _print_report(f"claims from {path}", report)
-    if report.rejected:
+    _print_totals(f"{kind.value} from {', '.join(paths)}", totals)
+    if totals.rejected:
+        console.print(f"rejected rows, with line and reason: {report}", markup=False)
         raise typer.Exit(3)
 
 
@@ -192,18 +219,19 @@ def demo(
     ] = DEMO_DIR,
 ) -> None:
     """Load the demo scenarios (sources, then claims); safe to run again."""
-    runtime = _runtime(_settings())
+    runtime = Runtime(_settings())
+    runtime.start(load_judge=False)
     try:
-        with runtime.session_factory() as session:
-            sources = ingest_service.load_sources(
-                session=session, lines=ingest_service.read_jsonl(directory / "sources.jsonl")
-            )
-        _print_report("demo sources", sources)
-        claims = _load_claims_file(runtime, directory / "claims.jsonl")
-        _print_report("demo claims", claims)
+        loaded = ingest_service.load_scenario(
+            session_factory=runtime.session_factory,
+            claim_index=runtime.claim_index,
+            directory=directory,
+        )
     finally:
         runtime.close()
-    if sources.rejected or claims.rejected:
+    _print_totals("demo sources", loaded.sources)
+    _print_totals("demo claims", loaded.claims)
+    if loaded.sources.rejected or loaded.claims.rejected:
         raise typer.Exit(3)
 
 

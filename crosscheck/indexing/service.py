@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
@@ -18,6 +19,9 @@ from embeddings.faiss_index import FaissIndex
 from embeddings.index import ClaimIds, IndexArtifactError
 
 log = logging.getLogger(__name__)
+
+LOCK_FILE = "index.lock"
+LOCK_TIMEOUT_SECONDS = 120.0
 
 ProgressCallback = Callable[[int], None]
 
@@ -78,11 +82,16 @@ class ClaimIndex:
         self, batch: Sequence[tuple[int, str]], progress: ProgressCallback | None
     ) -> int:
         vectors = self._encoder.encode([text for _, text in batch])
-        self._index.add([claim_id for claim_id, _ in batch], vectors)
-        self._dirty = True
+        self.add_vectors([claim_id for claim_id, _ in batch], vectors)
         if progress is not None:
             progress(len(batch))
         return len(batch)
+
+    def add_vectors(self, claim_ids: Sequence[int], vectors: Vectors) -> None:
+        """Index claims whose vectors are already encoded (bulk loads encode ahead)."""
+        if len(claim_ids):
+            self._index.add(claim_ids, vectors)
+            self._dirty = True
 
     def remove(self, claim_ids: Sequence[int]) -> int:
         removed = self._index.remove(claim_ids)
@@ -95,7 +104,7 @@ class ClaimIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def save(self) -> None:
-        with self._save_lock:
+        with self._save_lock, directory_lock(self._directory):
             self._dirty = False
             metadata = self._index.save(self._directory)
         log.info("saved index: %d claims to %s", metadata.count, self._directory)
@@ -107,12 +116,24 @@ class ClaimIndex:
         return True
 
 
+def directory_lock(directory: Path) -> FileLock:
+    """The lock that processes sharing an index folder hold while saving or loading it.
+
+    The saved index is a cache of the database: whoever saves last wins, and a reader never sees
+    one process's index file beside another's metadata.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    return FileLock(directory / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
+
+
 def _load_or_new(*, directory: Path, encoder: Encoder) -> tuple[FaissIndex, str | None]:
     """The saved index, or an empty one and the reason the saved one could not be used."""
     try:
-        return FaissIndex.load(
-            directory, model=encoder.model_name, dimension=encoder.dimension
-        ), None
+        with directory_lock(directory):
+            index = FaissIndex.load(
+                directory, model=encoder.model_name, dimension=encoder.dimension
+            )
+        return index, None
     except IndexArtifactError as exc:
         return FaissIndex(encoder.dimension, model=encoder.model_name), str(exc)
 
@@ -136,6 +157,27 @@ def sync_with_store(
         total=claim_index.count(),
         seconds=time.perf_counter() - started,
     )
+
+
+def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
+    """Sync with claims other processes wrote (or deleted), if the database moved since.
+
+    A cheap look first (count and highest id); the full comparison runs only when they differ
+    from the index's own, so a server can call this every few seconds.
+    """
+    count, highest = claim_service.count_and_highest_id(session=session)
+    held = claim_index.ids()
+    if count == len(held) and highest == (int(held[-1]) if len(held) else None):
+        return None
+    report = sync_with_store(claim_index=claim_index, session=session)
+    if report.added or report.removed:
+        log.info(
+            "index caught up with other writers: +%d -%d, %d claims",
+            report.added,
+            report.removed,
+            report.total,
+        )
+    return report
 
 
 def open_claim_index(

@@ -1,121 +1,57 @@
-"""Loading JSONL files of sources and claims: each line stored once, bad lines reported."""
+"""Loading the sources file of a scenario, and a whole scenario (sources, then claims)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from crosscheck.claims import service as claim_service
-from crosscheck.claims.schemas import ClaimCreate
 from crosscheck.errors import CrosscheckError
 from crosscheck.indexing.service import ClaimIndex
+from crosscheck.ingest.claims import ClaimBulkLoader
+from crosscheck.ingest.results import LoadTotals, error_from, rejected
+from crosscheck.ingest.rows import Row, read_jsonl
 from crosscheck.sources import service as source_service
 from crosscheck.sources.schemas import SourceCreate
 
 
-@dataclass(frozen=True)
-class RejectedLine:
-    line: int
-    reason: str
-
-
-@dataclass
-class LoadReport:
-    """What a load did, line by line accounted for."""
-
-    inserted: int = 0
-    existing: int = 0
-    rejected: list[RejectedLine] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return self.inserted + self.existing + len(self.rejected)
-
-
-def read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) of the non-blank lines of a file, streamed."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
-
-
-def _explain(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "line"
-        return f"{where}: {first['msg']}"
-    if isinstance(exc, CrosscheckError):
-        return f"{exc.field}: {exc.message}" if exc.field else exc.message
-    return f"not valid JSON: {exc}"
-
-
-def load_sources(*, session: Session, lines: Iterable[tuple[int, str]]) -> LoadReport:
-    """Create the sources described by JSON lines; a name already present counts as existing."""
-    report = LoadReport()
-    for number, line in lines:
+def load_sources(*, session: Session, rows: Iterable[Row]) -> LoadTotals:
+    """Create the sources described by rows; a name already known counts as existing."""
+    totals = LoadTotals()
+    for row in rows:
         try:
-            source_in = SourceCreate.model_validate_json(line)
-        except ValidationError as exc:
-            report.rejected.append(RejectedLine(number, _explain(exc)))
-            continue
-        if source_service.find_by_name(session=session, name=source_in.name) is not None:
-            report.existing += 1
-            continue
-        try:
+            if row.data is None:
+                raise CrosscheckError(row.error or "unreadable row")
+            source_in = SourceCreate.model_validate(row.data)
+            if source_service.find_by_name(session=session, name=source_in.name) is not None:
+                totals.existing += 1
+                continue
             with session.begin_nested():
                 source_service.create(session=session, source_in=source_in)
-        except CrosscheckError as exc:
-            report.rejected.append(RejectedLine(number, _explain(exc)))
+        except (ValidationError, CrosscheckError) as exc:
+            totals.count(rejected(row.line, error_from(exc)))
             continue
-        report.inserted += 1
+        totals.created += 1
     session.commit()
-    return report
+    return totals
 
 
-def load_claims(
-    *,
-    session: Session,
-    claim_index: ClaimIndex,
-    lines: Iterable[tuple[int, str]],
-    batch_size: int = 256,
-    progress: Callable[[int], None] | None = None,
-) -> LoadReport:
-    """Store claims from JSON lines in batches: one transaction, then one index update, each."""
-    report = LoadReport()
-    batch: list[tuple[int, str]] = []
+@dataclass(frozen=True)
+class ScenarioLoad:
+    sources: LoadTotals
+    claims: LoadTotals
 
-    def flush() -> None:
-        created: list[tuple[int, str]] = []
-        for number, line in batch:
-            try:
-                claim_in = ClaimCreate.model_validate(json.loads(line))
-                with session.begin_nested():
-                    stored = claim_service.create(session=session, claim_in=claim_in)
-            except (ValueError, CrosscheckError) as exc:
-                report.rejected.append(RejectedLine(number, _explain(exc)))
-                continue
-            if stored.created:
-                created.append((stored.claim.id, stored.claim.text))
-                report.inserted += 1
-            else:
-                report.existing += 1
-        session.commit()
-        claim_index.add_texts(created)
-        if progress is not None:
-            progress(len(batch))
-        batch.clear()
 
-    for item in lines:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
-    claim_index.save_if_dirty()
-    return report
+def load_scenario(
+    *, session_factory: sessionmaker[Session], claim_index: ClaimIndex, directory: Path
+) -> ScenarioLoad:
+    """Load ``sources.jsonl`` then ``claims.jsonl`` from ``directory``; safe to run again."""
+    with session_factory() as session, (directory / "sources.jsonl").open("rb") as handle:
+        sources = load_sources(session=session, rows=read_jsonl(handle))
+    loader = ClaimBulkLoader(session_factory=session_factory, claim_index=claim_index)
+    with (directory / "claims.jsonl").open("rb") as handle:
+        claims = loader.run(read_jsonl(handle))
+    return ScenarioLoad(sources=sources, claims=claims)

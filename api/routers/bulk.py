@@ -1,0 +1,172 @@
+"""REST: bulk loading of claims and documents, one result per row in input order."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ClaimIndexDep, RuntimeDep
+from api.errors import ERROR_RESPONSES, ErrorBody
+from crosscheck.errors import PayloadTooLargeError, UnsupportedMediaError
+from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
+from crosscheck.ingest.results import LoadTotals, RowResult
+from crosscheck.ingest.rows import Row, jsonl_row, read_json_array
+
+router = APIRouter(prefix="/v1", tags=["bulk"], responses=ERROR_RESPONSES)
+
+NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
+
+
+class BulkTotals(BaseModel):
+    rows: int
+    created: int
+    exists: int
+    rejected: int
+
+
+class BulkResult(BaseModel):
+    """Every row's outcome, in input order, and the totals."""
+
+    results: list[RowResult]
+    totals: BulkTotals
+
+
+def _body_doc(row_schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}, "example": row_schema},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            },
+        }
+    }
+
+
+async def _ndjson_rows(request: Request, limit: int) -> AsyncIterator[Row]:
+    """Rows of an NDJSON body as it streams in; never more than ``limit`` bytes read."""
+    received = 0
+    pending = b""
+    line = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise PayloadTooLargeError(
+                f"bulk bodies are limited to {limit} bytes; rows before line {line + 1} were "
+                "loaded, the rest was not read",
+                field="body",
+            )
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            line += 1
+            row = jsonl_row(line, raw)
+            if row is not None:
+                yield row
+    if pending:
+        row = jsonl_row(line + 1, pending)
+        if row is not None:
+            yield row
+
+
+async def _json_rows(request: Request, limit: int) -> AsyncIterator[Row]:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLargeError(f"bulk bodies are limited to {limit} bytes", field="body")
+    for row in read_json_array(bytes(body)):
+        yield row
+
+
+async def _load(request: Request, runtime: RuntimeDep, loader: BulkLoader) -> BulkResult:
+    limit = runtime.settings.bulk_max_bytes
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        raise PayloadTooLargeError(f"bulk bodies are limited to {limit} bytes", field="body")
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type in NDJSON_TYPES:
+        rows = _ndjson_rows(request, limit)
+    elif media_type == "application/json":
+        rows = _json_rows(request, limit)
+    else:
+        raise UnsupportedMediaError(
+            "send application/x-ndjson (one JSON object a line) or application/json (an array)",
+            field="content-type",
+        )
+    results: list[RowResult] = []
+    batch: list[Row] = []
+    async for row in rows:
+        batch.append(row)
+        if len(batch) >= loader.batch_rows:
+            results += await run_in_threadpool(loader.process, batch)
+            batch = []
+    if batch:
+        results += await run_in_threadpool(loader.process, batch)
+    totals = LoadTotals()
+    for result in results:
+        totals.count(result)
+    return BulkResult(
+        results=results,
+        totals=BulkTotals(
+            rows=totals.rows,
+            created=totals.created,
+            exists=totals.existing,
+            rejected=totals.rejected,
+        ),
+    )
+
+
+BULK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "The body is over CROSSCHECK_BULK_MAX_BYTES"},
+    415: {"model": ErrorBody, "description": "Neither NDJSON nor a JSON array"},
+}
+
+
+@router.post(
+    "/claims/bulk",
+    summary="Load many claims: NDJSON (streamed) or a JSON array; one result per row",
+    description=(
+        "Each row: `{text, source, stated_at?, url?, external_id?}`; unknown fields are "
+        "rejected. A row already stored (same `external_id`, or same source and wording) is "
+        "`exists`; a bad row is `error` with its field and reason and never fails the others. "
+        "Bodies are limited to `CROSSCHECK_BULK_MAX_BYTES` (default 100 MB)."
+    ),
+    responses=BULK_RESPONSES,
+    openapi_extra=_body_doc(
+        {"text": "At least 3,000 soldiers are in Russia.", "source": "US officials"}
+    ),
+)
+async def bulk_claims(
+    request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep
+) -> BulkResult:
+    loader = bulk_loader(
+        RowKind.CLAIMS, session_factory=runtime.session_factory, claim_index=claim_index
+    )
+    return await _load(request, runtime, loader)
+
+
+@router.post(
+    "/documents/bulk",
+    summary="Load many articles: NDJSON (streamed) or a JSON array; one result per row",
+    description=(
+        "Each row: `{text, publisher, title?, url?, published_at?}`; the claims in each "
+        "article are read and attributed as by `POST /v1/documents`. The same publisher and "
+        "text stored before is `exists`."
+    ),
+    responses=BULK_RESPONSES,
+    openapi_extra=_body_doc(
+        {"text": "The ministry said 40 people were hurt.", "publisher": "Wire"}
+    ),
+)
+async def bulk_documents(
+    request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep
+) -> BulkResult:
+    loader = bulk_loader(
+        RowKind.DOCUMENTS, session_factory=runtime.session_factory, claim_index=claim_index
+    )
+    return await _load(request, runtime, loader)
