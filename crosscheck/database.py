@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 # Ids fit a signed 64-bit integer on every backend; larger ones are refused at the edge.
 MAX_ID = 2**63 - 1
@@ -76,6 +80,27 @@ def create_db_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Whether SQLite refused a write because another connection holds or moved the lock."""
+    return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
+
+
+def retry_when_busy(work: Callable[[], T], *, attempts: int = 6, delay: float = 0.05) -> T:
+    """Run ``work`` (one whole transaction), again if SQLite reports a write conflict.
+
+    In WAL mode a transaction that read before writing fails at once, without waiting, when
+    another connection committed in between; starting the transaction again is the remedy.
+    """
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            if not is_busy(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(delay * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from crosscheck.attribution.patterns import (
     ACCORDING_TO_FIRST,
     ACCORDING_TO_LAST,
+    BODY_DOCUMENT_SAYS,
     BOILERPLATE,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
     PLAIN_SAY_VERBS,
+    PUT_FIGURE_AT,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTE_THEN_SPEAKER,
+    RELAY_VERBS,
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
     TELLING_VERBS,
@@ -77,11 +80,16 @@ def _candidates(sentence: str) -> list[_Match]:
         if rest[:1] in QUOTE_OPEN:
             content = f"{content} {rest}"
         speaker = match.group("speaker1") or match.group("speaker2")
-        found.append(_Match(speaker, content, match.group("verb1") or match.group("verb2")))
+        verb = match.group("verb1") or match.group("verb2")
+        audience = match.group("audience") if verb.lower() in TELLING_VERBS else None
+        found.append(_Match(speaker, content, verb, told=audience))
+    by_pronoun: list[_Match] = []  # "according to its filing": the subject, if one is named
     for pattern in (ACCORDING_TO_FIRST, ACCORDING_TO_LAST):
         match = pattern.match(sentence)
         if match:
-            found.append(_Match(match.group("speaker"), match.group("content"), "according to"))
+            reading = _Match(match.group("speaker"), match.group("content"), "according to")
+            pronoun = re.match(r"(?:its|their)\s", match.group("speaker").strip().lower())
+            (by_pronoun if pronoun else found).append(reading)
     match = CONTENT_THEN_SPEAKER.match(sentence)
     if match and len(match.group("content").split()) >= 3:
         speaker = match.group("speaker1") or match.group("speaker2")
@@ -97,10 +105,25 @@ def _candidates(sentence: str) -> list[_Match]:
         # "Austin highlighted the risks" needs its verb; "Kirby said the troops..." does not.
         content = match.group("content") if said else sentence
         found.append(_Match(match.group("speaker"), content, verb, match.group("cited"), relay))
+    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS):
+        match = pattern.match(sentence)
+        if match:
+            found.append(_Match(match.group("speaker"), sentence, "put"))
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
-    return found
+    return found + by_pronoun
+
+
+def _inner_attribution(content: str, memory: SpeakerMemory) -> tuple[Speaker, str] | None:
+    """The speaker and content of attributed speech inside relayed content, if any."""
+    for inner in _candidates(content):
+        if inner.verb.lower() in RELAY_VERBS:
+            continue
+        speaker = memory.resolve(inner.speaker_phrase)
+        if speaker is not None:
+            return speaker, inner.content
+    return None
 
 
 def _clean_outlet(name: str) -> str:
@@ -120,17 +143,44 @@ def _may_hold_a_statement(sentence: str) -> bool:
 
 _OPINION = re.compile(
     r"\b(?:should|must|ought to|deserve[sd]?|sad|heartbreaking|tragic|dark day|thoughts are with|"
-    r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible)\b",
+    r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
+    r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
+    r"gambled|hard to overstate|the only thing|most thoroughly|sorry|worrying)\b",
     re.IGNORECASE,
+)
+# Feelings and promises in the first person, and predictions: nothing to check yet.
+_FIRST_PERSON_STANCE = re.compile(
+    r"^(?:I|We)\s+(?:\w+ly\s+)?(?:think|thought|feel|felt|believe|hope|fear|know how|regret|"
+    r"are sorry|am sorry|are not against|are against|will not|won't|are (?:not )?going to|"
+    r"am (?:not )?going to)\b|\b(?:is|are|'s|'re) (?:not )?going to\b",
+    re.IGNORECASE,
+)
+# Verbs of appeal: "X urged riders to stay calm" asks for something, it asserts nothing.
+APPEAL_VERBS = frozenset({"asked", "asks", "urged", "urges", "appealed", "pleaded", "begged"})
+_APPEAL = re.compile(r"\b(?:urged|urges|appealed|pleaded|begged|called on|calls on)\b")
+# What makes a narrative sentence checkable: a figure, a name, or a date.
+_FACT_ANCHOR = re.compile(
+    r"\d|(?<=\s)[A-Z][a-z]|\b(?:yesterday|today|tonight|last|next|this)\s+(?:week|month|year|"
+    r"night|morning)\b|\b(?:has|had|was|were|did|\w{3,}ed)\b"
 )
 
 
-def is_checkable(content: str) -> bool:
-    """Whether asserted content could be checked: not a question, advice or a bare opinion."""
+def is_checkable(content: str, *, attributed: bool = True) -> bool:
+    """Whether content could be checked: not a question, appeal, feeling or bare opinion.
+
+    A sentence nobody is quoted for must also carry a figure, a name, a date or an event in the
+    past: present-tense colour ("Pressure is building") is the writer's, not a checkable fact.
+    """
     if len(content.split()) < MIN_WORDS - 1 or content.rstrip(".").endswith("?"):
         return False
-    has_fact_anchor = bool(re.search(r"\d", content))
-    return has_fact_anchor or not _OPINION.search(content)
+    if _FIRST_PERSON_STANCE.search(content) and not re.search(r"\d", content):
+        return False
+    if _APPEAL.search(content):
+        return False
+    if not attributed and not _FACT_ANCHOR.search(content):
+        return False
+    has_figure = bool(re.search(r"\d", content))
+    return has_figure or not _OPINION.search(content)
 
 
 def _quoted_only(sentence: str) -> bool:
@@ -158,8 +208,10 @@ def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
     ("two ministry officials" before "the Ministry of Transport") still resolves.
     """
     first = SpeakerMemory()
+    first.learn_mentions(text)
     _extract(text, publisher, first)
-    return _extract(text, publisher, SpeakerMemory(by_name=dict(first.by_name)))
+    second = SpeakerMemory(by_name=dict(first.by_name), text=text)
+    return _extract(text, publisher, second)
 
 
 def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[ExtractedStatement]:
@@ -189,18 +241,28 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             content = sentence.text if denial else found.content
             if found.told:
                 relayed = [_clean_outlet(found.told)]
-            if found.cited:
-                origin = memory.resolve(found.cited)
-                if origin is not None:
-                    relayed = [speaker.source]
-                    speaker = origin
+                memory.outlets.add(_clean_outlet(found.told))
+            origin = memory.resolve(found.cited) if found.cited else None
+            relays = found.verb.lower() in RELAY_VERBS
+            if relays and origin is None:
+                # "Officials said X, the newspaper reported": the origin is inside the content.
+                inner = _inner_attribution(found.content, memory)
+                if inner is not None:
+                    origin, content = inner
+            if relays or origin is not None:
+                memory.reported(speaker, origin, found.cited)
+            elif memory.origin_of(speaker) is not None:
+                origin = memory.origin_of(speaker)  # "according to the newspaper": its sources
+            if origin is not None:
+                relayed = [speaker.source]
+                speaker = origin
         quoted = sentence.text.lstrip()[:1] in QUOTE_OPEN
         if speaker is None and _quoted_only(sentence.text) and previous_quote_speaker is not None:
             speaker = previous_quote_speaker  # a quote that goes on from the last speaker
         previous_quote_speaker = speaker if quoted or found else None
         tidy = _tidy(content)
-        if not is_checkable(tidy) or (
-            found is not None and found.verb.lower() in {"asked", "asks"}
+        if not is_checkable(tidy, attributed=speaker is not None) or (
+            found is not None and found.verb.lower() in APPEAL_VERBS
         ):
             continue
         statements.append(

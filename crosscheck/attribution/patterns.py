@@ -113,7 +113,7 @@ QUOTE_CLOSE = "\"”’'"
 QUOTE_THEN_SPEAKER = re.compile(
     rf"^[{QUOTE_OPEN}](?P<content>.+?)[,.!?]?[{QUOTE_CLOSE}]\s*,?\s*"
     rf"(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^“\"]+?)|"
-    rf"(?P<speaker2>[^“\",]+?)\s+(?P<verb2>{_VERB}))"
+    rf"(?P<speaker2>[^“\",]+?)\s+(?P<verb2>{_VERB})(?:\s+(?P<audience>[^“\",]{{1,60}}?))?)"
     rf"(?:,\s*(?P<rest>[“\"].*?))?\s*[.!]?$",
     re.DOTALL,
 )
@@ -130,6 +130,22 @@ SPEAKER_THEN_CONTENT = re.compile(
     rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?"
     rf"(?:,?\s+citing\s+(?P<cited>[^,]+?),)?"
     rf"(?:\s*,)?\s+(?P<that>that\s+)?(?P<content>.+)$",
+    re.DOTALL,
+)
+# X put the number of cancelled operations at more than 400 / X has put the figure at ...
+PUT_FIGURE_AT = re.compile(
+    r"^(?P<speaker>.+?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?puts?\s+"
+    r"(?P<content>(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:figure|number|toll|count|total|cost|estimate|tally|bill|losses|damage)\b.*)$",
+    re.DOTALL,
+)
+# The port authority's own daily bulletin listed 17 ships ...: the body's own account.
+BODY_DOCUMENT_SAYS = re.compile(
+    r"^(?P<speaker>(?:[Tt]he\s+)?[\w\s]+?)['’]s?\s+(?:own\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:bulletin|statement|report|figures|data|records|filing|website|letter|memo|release|"
+    r"presentation|tally|count|accounts|survey|audit|log)\s+(?:\w+\s+)?"
+    r"(?:listed|showed|shows|said|says|put|recorded|records|counted|stated|found|estimated|"
+    r"reported|gave|lists)\b",
     re.DOTALL,
 )
 # ..., X said.  /  ..., said X.
@@ -155,10 +171,89 @@ PLACE_WORDS = frozenset(
 )
 BOILERPLATE = re.compile(
     r"(newsletter|subscribe|sign up|listen to this article|first published|also read|"
-    r"read more|telegram channel|follow us|don'?t miss|photo:|image:|click here|"
+    r"read more|telegram channel|follow us|don'?t miss|photo:|image:|click here|catch all the|"
+    r"market updates|download the app|share this article|advertisement|"
     r"all rights reserved|updated:|published:|\|)|^(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday),|^by\s+[A-Z]",
     re.IGNORECASE,
+)
+# "the newspaper" refers back to the last outlet the document named.
+OUTLET_NOUNS = frozenset(
+    {
+        "newspaper",
+        "paper",
+        "daily",
+        "broadcaster",
+        "outlet",
+        "magazine",
+        "website",
+        "channel",
+        "station",
+        "publication",
+        "tabloid",
+        "weekly",
+    }
+)
+# Words in the names of news outlets ("The Evening Courier").
+OUTLET_NAME_WORDS = frozenset(
+    "journal times post news herald ledger chronicle gazette standard reuters courier observer "
+    "examiner sentinel tribune press telegraph guardian mail express review wire bulletin "
+    "dispatch record star globe inquirer register monitor".split()
+)
+# "the company" refers back to the last body that is not a public or civic one.
+COMPANY_NOUNS = frozenset(
+    {
+        "company",
+        "firm",
+        "carrier",
+        "airline",
+        "operator",
+        "manufacturer",
+        "maker",
+        "contractor",
+        "miner",
+        "insurer",
+        "lender",
+        "retailer",
+        "developer",
+        "supplier",
+        "vendor",
+        "producer",
+        "group",
+    }
+)
+CIVIC_NOUNS = frozenset(
+    {
+        "ministry",
+        "agency",
+        "department",
+        "union",
+        "alliance",
+        "council",
+        "authority",
+        "board",
+        "office",
+        "service",
+        "commission",
+        "committee",
+        "police",
+        "court",
+        "government",
+        "association",
+        "trust",
+        "unit",
+        "parliament",
+        "federation",
+        "guild",
+        "embassy",
+        "army",
+        "navy",
+        "forces",
+        "coalition",
+        "regulator",
+        "inspectorate",
+        "commissioner",
+    }
 )
 ROLE_WORDS = (
     "spokesperson",
@@ -197,6 +292,15 @@ ROLE_WORDS = (
     "founder",
     "owner",
     "economist",
+    "member",
+    "secretary-general",
+    "chairperson",
+    "lawyer",
+    "attorney",
+    "prosecutor",
+    "negotiator",
+    "organiser",
+    "organizer",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -274,4 +378,16 @@ ORGANIZATION_WORDS = (
     "sheriff",
     "team",
     "firm",
+    "trust",
+    "unit",
+    "labs",
+    "coalition",
+    "inspectorate",
+    "commissioner",
+    "systems",
+    "carrier",
+    "airline",
+    "contractor",
+    "operator",
+    "manufacturer",
 )

@@ -23,11 +23,16 @@ class KeyScore:
     non_claims_extracted: list[str] = field(default_factory=list)
 
 
+def _key(name: str) -> str:
+    """A name as compared with the key: curly apostrophes and a leading "the" ignored."""
+    return name_key(name.replace("\u2019", "'")).removeprefix("the ")
+
+
 def _names_for(key: dict[str, Any], source: str) -> set[str]:
-    names = {name_key(source)}
+    names = {_key(source)}
     for entry in key["sources"]:
-        if name_key(entry["name"]) == name_key(source):
-            names |= {name_key(alias) for alias in entry.get("aliases", [])}
+        if _key(entry["name"]) == _key(source):
+            names |= {_key(alias) for alias in entry.get("aliases", [])}
     return names
 
 
@@ -36,10 +41,8 @@ def _same_source(
 ) -> bool:
     accepted = _names_for(key, expected["source"])
     if expected.get("speaker"):
-        accepted.add(name_key(expected["speaker"]))
-    said = {name_key(extracted.source)} | (
-        {name_key(extracted.person)} if extracted.person else set()
-    )
+        accepted.add(_key(expected["speaker"]))
+    said = {_key(extracted.source)} | ({_key(extracted.person)} if extracted.person else set())
     return bool(said & accepted) or any(
         a in s or s in a for a in accepted for s in said if min(len(a), len(s)) >= 4
     )

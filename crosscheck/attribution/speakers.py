@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crosscheck.attribution.patterns import ORGANIZATION_WORDS, ROLE_WORDS
+from crosscheck.attribution.patterns import (
+    CIVIC_NOUNS,
+    COMPANY_NOUNS,
+    ORGANIZATION_WORDS,
+    OUTLET_NAME_WORDS,
+    OUTLET_NOUNS,
+    ROLE_WORDS,
+)
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -15,7 +22,7 @@ _PERSON_WITH_ROLE = re.compile(
     r"(?P<role>[\w\s-]*?)\s*(?:for|of|at|with|from|to)\s+(?:the\s+)?(?P<org>.+)$"
 )
 _TITLE_THEN_PERSON = re.compile(
-    r"^(?P<title>(?:[A-Z][\w.'’-]*\s+)*(?:"
+    r"^(?P<title>(?:(?:[A-Z][\w.'’-]*|and|of|for|the)\s+)*(?:"
     + "|".join(w.capitalize() for w in ROLE_WORDS)
     + "|"
     + "|".join(ROLE_WORDS)
@@ -66,9 +73,43 @@ _LEADING_ADVERBIAL = re.compile(
 )
 _REPORTS_FROM = re.compile(
     r"^(?:(?:two|three|four|several|senior|unnamed|anonymous|\d+)\s+)*"
-    r"(?:reports?|sources?|officials?|investigators?|intelligence|media|people)\s+"
-    r"(?:from|in|at|of|with|close to)\s+(?P<where>.+)$",
+    r"(?P<who>reports?|sources?|officials?|investigators?|intelligence|media|people|"
+    r"statements?|filings?|releases?|documents?|detectives|staff|employees|workers|"
+    r"spokespeople|figures|data)\s+"
+    r"(?:familiar\s+with(?:\s+the\s+(?:matter|situation|talks|plans?|inquiry)\s+at)?|"
+    r"from|in|at|of|with|close to|inside|within)\s+(?P<where>.+)$",
     re.IGNORECASE,
+)
+_UNNAMED_CIRCLE = re.compile(
+    r"^(?:the\s+)?(?:matter|situation|talks|plans?|inquiry|investigation|case|negotiations|"
+    r"deliberations|discussions)$",
+    re.IGNORECASE,
+)
+# "a criminal group calling itself Black Lantern", "a coalition known as Clean Water Now"
+_NAMED_AS = re.compile(r"\b(?:calling\s+(?:itself|themselves)|known\s+as|named)\s+(?P<name>.+)$")
+_DESCRIPTOR_NAMED_AS = re.compile(
+    r"\b(?P<noun>[a-z]+)\s+(?:calling\s+(?:itself|themselves)|known\s+as|named)\s+[A-Z]"
+)
+# "the Northvale branch of the Nursing and Midwifery Union"
+_PART_OF = re.compile(
+    r"^(?:[\w'’-]+\s+){0,3}(?:branch|chapter|wing|arm|local|division)\s+of\s+(?P<body>.+)$",
+    re.IGNORECASE,
+)
+# "a spokesperson for the Ministry of Mines and Energy"
+_ROLE_FOR_BODY = re.compile(
+    r"^(?:(?:a|an|the|one|two|three|several|senior)\s+)*(?P<role>[a-z][\w-]*)\s+"
+    r"(?:for|of|at|with|from)\s+(?:the\s+)?(?P<body>[A-Z].+)$"
+)
+# "Jasmine Achebe, the branch secretary": a person speaking for the body just mentioned
+_PERSON_THE_ROLE = re.compile(
+    r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s*(?:the|its|their)\s+"
+    r"(?P<desc>(?:[a-z][\w'’-]*\s+){0,3})(?P<role>[a-z][\w-]*)$"
+)
+# Bodies named anywhere in a text: capitalised words ending in a word for an organisation.
+_NAMED_BODY = re.compile(
+    r"\b(?:[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|the|on)\s+)*){1,6}(?:"
+    + "|".join(w.capitalize() for w in ORGANIZATION_WORDS if len(w) > 3)
+    + r")\b"
 )
 _NAME_LOWERCASE_OK = frozenset(
     {
@@ -108,6 +149,10 @@ def _name_segment(phrase: str) -> str:
     if len(segments) > 1 and (
         re.search(r"\b(?:for|of|at|to|with|from)\b|['’]s\s", segments[1])
         or segments[1].lower().startswith("who ")
+        or (
+            re.match(r"(?:the|its|their)\s", segments[1])
+            and segments[1].split()[-1].lower() in ROLE_WORDS
+        )
     ):
         first_word = segments[1].split()[0].lower()
         if (
@@ -122,9 +167,18 @@ def _name_segment(phrase: str) -> str:
 def _clean(phrase: str) -> str:
     phrase = " ".join(phrase.replace("\u2019", "'").split()).strip(' ,.;:"“”')
     phrase = _name_segment(phrase)
+    named = _NAMED_AS.search(phrase)
+    if named:
+        phrase = named.group("name")
     reports = _REPORTS_FROM.match(_ARTICLE.sub("", phrase))
     if reports:
         phrase = reports.group("where")
+        if _UNNAMED_CIRCLE.match(phrase):  # "investigators familiar with the inquiry"
+            return f"unnamed {reports.group('who').lower()}"
+    part = _PART_OF.match(_ARTICLE.sub("", phrase))
+    if part:
+        phrase = part.group("body")
+    phrase = re.sub(r"'s\s+(?:plans?|thinking|inquiry|investigation|review|work)$", "", phrase)
     return _ARTICLE.sub("", phrase)
 
 
@@ -163,6 +217,49 @@ class SpeakerMemory:
     last_person: Speaker | None = None
     last_organization: Speaker | None = None
     last: Speaker | None = None
+    last_outlet: Speaker | None = None
+    # "the spokesperson" -> whoever was introduced as one
+    roles: dict[str, Speaker] = field(default_factory=dict)
+    # an outlet -> the origin its report cited ("the Ledger reported, citing investigators")
+    citations: dict[str, Speaker] = field(default_factory=dict)
+    outlets: set[str] = field(default_factory=set)
+    _UNNAMED_CIRCLE = re.compile(
+        r"^(?:the\s+)?(?:matter|situation|talks|plans?|inquiry|investigation|case|negotiations|"
+        r"deliberations|discussions)$",
+        re.IGNORECASE,
+    )
+    # "a criminal group calling itself Black Lantern": "the group" -> Black Lantern
+    descriptors: dict[str, Speaker] = field(default_factory=dict)
+    text: str = ""
+
+    def learn_mentions(self, text: str) -> None:
+        """Know the bodies a text names anywhere, so that "the unit" can refer back to one."""
+        self.text = text
+        for match in _NAMED_BODY.finditer(text):
+            name = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
+            if len(name.split()) >= 2:
+                self.by_name.setdefault(name.lower(), Speaker(source=name))
+
+    def reported(
+        self, outlet: Speaker, origin: Speaker | None, cited_as: str | None = None
+    ) -> None:
+        """``outlet`` published a report citing ``origin`` (as "two officials at the trust")."""
+        self.last_outlet = outlet
+        self.outlets.add(outlet.source)
+        if origin is not None:
+            self.citations[outlet.source] = origin
+            for word in (cited_as or "").lower().split():
+                if word in ROLE_WORDS or word in {"investigators", "people", "detectives"}:
+                    self.roles[word] = origin  # "the officials said" later means them
+
+    def origin_of(self, speaker: Speaker) -> Speaker | None:
+        """The origin an outlet's report cited, when ``speaker`` is such an outlet."""
+        return self.citations.get(speaker.source)
+
+    def _remember_role(self, role: str, speaker: Speaker) -> None:
+        role = role.lower().split()[-1] if role.strip() else ""
+        if role in ROLE_WORDS:
+            self.roles[role] = speaker
 
     def remember(self, speaker: Speaker, *names: str) -> Speaker:
         for name in names:
@@ -175,12 +272,13 @@ class SpeakerMemory:
             self.last_organization = speaker
         return speaker
 
-    def _person_of(self, person: str, organization: str) -> Speaker:
+    def _person_of(self, person: str, organization: str, role: str = "") -> Speaker:
         """A person speaking for ``organization``; the body itself is remembered on its own."""
         if organization:
             body = self.by_name.setdefault(organization.lower(), Speaker(source=organization))
             self.last_organization = body
         speaker = Speaker(source=organization or person, person=person)
+        self._remember_role(role, speaker)
         return self.remember(speaker, person, person.split()[-1])
 
     def _known(self, name: str) -> Speaker | None:
@@ -191,7 +289,41 @@ class SpeakerMemory:
         for known, speaker in self.by_name.items():
             if known.startswith(lowered + " ") and len(lowered) >= 4:
                 return speaker
+        if (len(lowered.split()) >= 2 and not name.islower()) or " and " in lowered:
+            # "Mines and Energy" (from a minister's title) names "Ministry of Mines and Energy".
+            for known, speaker in self.by_name.items():
+                if f" {lowered}" in f" {known}" and speaker.person is None:
+                    return speaker
         return None
+
+    def _by_noun(self, noun: str) -> Speaker | None:
+        """The body a bare noun refers back to: "the newspaper", "the company", "the unit"."""
+        if noun in self.descriptors:
+            return self.descriptors[noun]
+        if noun in OUTLET_NOUNS:
+            return self.last_outlet
+        for name, speaker in reversed(list(self.by_name.items())):
+            if _names_noun(name, noun) and speaker.person is None:
+                return speaker
+        if noun in COMPANY_NOUNS:
+            companies = [
+                speaker
+                for speaker in self.by_name.values()
+                if speaker.person is None
+                and not speaker.is_person
+                and speaker.source not in self.outlets
+                and not set(speaker.source.lower().split()) & (CIVIC_NOUNS | OUTLET_NAME_WORDS)
+            ]
+            # The company a story is about is the one it names most often.
+            if companies:
+                return max(companies, key=lambda speaker: self._salience(speaker.source))
+        return None
+
+    def _salience(self, name: str) -> int:
+        """How often the text names a body, by its full name or its first word."""
+        first = name.split()[0]
+        by_first = self.text.count(first) if len(first) >= 4 and first[:1].isupper() else 0
+        return max(self.text.count(name), by_first)
 
     def _body(self, phrase: str) -> str:
         """An organisation phrase, resolved to a body met before where it refers back to one."""
@@ -218,16 +350,47 @@ class SpeakerMemory:
         cleaned = _clean(phrase)
         if not cleaned:
             return None
+        named = _DESCRIPTOR_NAMED_AS.search(" ".join(phrase.split()))
+        if named:
+            named_body = self._known(cleaned) or self.remember(Speaker(source=cleaned), cleaned)
+            self.descriptors[named.group("noun").lower()] = named_body
+            return self.remember(named_body)
         lowered = cleaned.lower()
+        if lowered.startswith("unnamed "):  # sources the text does not name
+            return self.remember(self._known(cleaned) or Speaker(source=cleaned), cleaned)
         if lowered in {"he", "she"}:
             return self.last_person or self.last
         if lowered in {"they", "it"}:
             return self.last_organization or self.last
+        role_for = _ROLE_FOR_BODY.match(cleaned)
+        if role_for and role_for.group("role") in ROLE_WORDS:
+            body_name = self._body(role_for.group("body"))
+            spoken_for = self._known(body_name) or Speaker(source=body_name)
+            self._remember_role(role_for.group("role"), spoken_for)
+            return self.remember(spoken_for, body_name)
+        if lowered.split()[-1] in OUTLET_NOUNS | COMPANY_NOUNS and len(lowered.split()) <= 2:
+            referred = self._by_noun(lowered.split()[-1])
+            if referred is not None:
+                return self.remember(referred)
+        if re.match(r"(?:its|their)\s", lowered) and self.last_organization is not None:
+            return self.last_organization  # "according to its latest filing"
         if not _plausible_name(cleaned):
             return None
         known = self._known(cleaned)
         if known is not None:
             return self.remember(known)
+        the_role = _PERSON_THE_ROLE.match(cleaned)
+        if the_role and the_role.group("role") in ROLE_WORDS:
+            recent = self.last_organization.source if self.last_organization else ""
+            person = the_role.group("person")
+            role = the_role.group("role")
+            return self._person_of(person, recent if the_role.group("desc") else "", role)
+        if cleaned.islower() and lowered.split()[-1] in self.roles:
+            return self.remember(self.roles[lowered.split()[-1]])
+        if cleaned.islower() and lowered.split()[-1] in ROLE_WORDS:
+            body_of_role = self._by_noun(lowered.split()[-1])  # "the minister" -> the ministry
+            if body_of_role is not None:
+                return self.remember(body_of_role)
         who = _PERSON_WHO.match(cleaned)
         if who:
             person = who.group("person")
@@ -242,7 +405,7 @@ class SpeakerMemory:
         if with_role:
             organization = self._body(with_role.group("org"))
             person = with_role.group("person")
-            return self._person_of(person, organization)
+            return self._person_of(person, organization, with_role.group("role"))
         titled = _TITLE_THEN_PERSON.match(cleaned)
         if titled:
             person = titled.group("person")
@@ -269,9 +432,9 @@ class SpeakerMemory:
         ):
             # "the agency", "ministry officials": the last body of that kind, else the last body.
             noun = body_words[-1]
-            for name, speaker in reversed(list(self.by_name.items())):
-                if _names_noun(name, noun) and speaker.person is None:
-                    return self.remember(speaker)
+            referred = self._by_noun(noun)
+            if referred is not None:
+                return self.remember(referred)
             bare = len(body_words) == 1  # "the agency"; "the shipping federation" is a new body
             if bare and self.last_organization is not None and noun not in {"officials", "sources"}:
                 return self.remember(self.last_organization)

@@ -10,6 +10,7 @@ overlaps the two: the encoder works on the next batch while the previous one is 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import ClaimCreate
-from crosscheck.database import utcnow
+from crosscheck.database import retry_when_busy, utcnow
 from crosscheck.errors import CrosscheckError
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.ingest.results import (
@@ -93,6 +94,8 @@ class ClaimBulkLoader:
         self._index_save_interval = index_save_interval
         self._last_save = time.monotonic()
         self._source_ids: dict[str, int] = {}
+        # The encoder thread creates sources while the writer inserts claims: one writer at a time.
+        self._write_lock = threading.Lock()
 
     # -- validation ------------------------------------------------------------------------
 
@@ -107,11 +110,22 @@ class ClaimBulkLoader:
         except ValidationError as exc:
             return error_from(exc)
 
-    def _resolve_sources(self, session: Session, claims: Sequence[ClaimCreate]) -> None:
-        names = {c.source for c in claims if c.source is not None} - self._source_ids.keys()
-        for name in sorted(names):
-            self._source_ids[name] = source_service.get_or_create(session=session, name=name).id
-        session.commit()
+    def _resolve_sources(self, claims: Sequence[ClaimCreate]) -> None:
+        """Ids of the named sources, created when new, in one short transaction."""
+        names = sorted({c.source for c in claims if c.source is not None} - self._source_ids.keys())
+        if not names:
+            return
+
+        def create_missing() -> dict[str, int]:
+            with self._write_lock, self._session_factory() as session:
+                ids = {
+                    name: source_service.get_or_create(session=session, name=name).id
+                    for name in names
+                }
+                session.commit()
+                return ids
+
+        self._source_ids.update(retry_when_busy(create_missing))
 
     def _source_id(self, session: Session, claim: ClaimCreate) -> int:
         if claim.source is not None:
@@ -132,8 +146,8 @@ class ClaimBulkLoader:
             else:
                 valid.append((position, outcome))
         candidates: list[_NewClaim] = []
+        self._resolve_sources([claim for _, claim in valid])
         with self._session_factory() as session:
-            self._resolve_sources(session, [claim for _, claim in valid])
             for position, claim in valid:
                 try:
                     source_id = self._source_id(session, claim)
@@ -171,11 +185,7 @@ class ClaimBulkLoader:
         """Insert the new claims in one transaction, then index them; one result per row."""
         results = batch.results
         if batch.new:
-            with self._session_factory() as session:
-                inserted = _insert_skipping_conflicts(session, batch.new)
-                raced = [item for item in batch.new if _keys(item)[0] not in inserted]
-                already = _stored_ids(session, raced) if raced else {}
-                session.commit()
+            inserted, already = retry_when_busy(lambda: self._insert(batch.new))
             keep = [i for i, item in enumerate(batch.new) if _keys(item)[0] in inserted]
             if keep:
                 self._index.add_vectors(
@@ -199,6 +209,15 @@ class ClaimBulkLoader:
             )
         self._save_index_now_and_then()
         return [result for result in results if result is not None]
+
+    def _insert(self, new: Sequence[_NewClaim]) -> tuple[dict[ClaimKey, int], dict[ClaimKey, int]]:
+        """One transaction: insert ``new`` (conflicts skipped); ids inserted, ids found stored."""
+        with self._write_lock, self._session_factory() as session:
+            inserted = _insert_skipping_conflicts(session, new)
+            raced = [item for item in new if _keys(item)[0] not in inserted]
+            already = _stored_ids(session, raced) if raced else {}
+            session.commit()
+        return inserted, already
 
     def process(self, rows: Sequence[Row]) -> list[RowResult]:
         """Prepare and write one batch, in order."""

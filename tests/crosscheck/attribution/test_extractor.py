@@ -92,7 +92,7 @@ def test_spans_point_into_the_document() -> None:
 
 def test_hand_keyed_articles_meet_the_targets() -> None:
     scores = score_folder(ARTICLES)
-    assert len(scores) == 3
+    assert len(scores) >= 7
     statements = sum(s.statements for s in scores.values())
     found = sum(s.found for s in scores.values())
     attributed = sum(s.attributed for s in scores.values())
