@@ -14,6 +14,8 @@ from crosscheck.attribution.patterns import (
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
+    DOCUMENT_NOUNS,
+    NO_COMMENT,
     PLAIN_SAY_VERBS,
     PUT_FIGURE_AT,
     QUOTE_CLOSE,
@@ -22,6 +24,7 @@ from crosscheck.attribution.patterns import (
     RELAY_VERBS,
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
+    SUBJECT,
     TELLING_VERBS,
 )
 from crosscheck.attribution.speakers import Speaker, SpeakerMemory
@@ -83,13 +86,19 @@ def _candidates(sentence: str) -> list[_Match]:
         verb = match.group("verb1") or match.group("verb2")
         audience = match.group("audience") if verb.lower() in TELLING_VERBS else None
         found.append(_Match(speaker, content, verb, told=audience))
-    by_pronoun: list[_Match] = []  # "according to its filing": the subject, if one is named
+    # "according to its filing" / "according to a notice filed with the ministry": the
+    # document's author is the sentence's subject, if no other reading names someone.
+    by_subject: list[_Match] = []
     for pattern in (ACCORDING_TO_FIRST, ACCORDING_TO_LAST):
         match = pattern.match(sentence)
         if match:
             reading = _Match(match.group("speaker"), match.group("content"), "according to")
-            pronoun = re.match(r"(?:its|their)\s", match.group("speaker").strip().lower())
-            (by_pronoun if pronoun else found).append(reading)
+            if _owned_document(match.group("speaker")):
+                subject = SUBJECT.match(match.group("content"))
+                if subject:
+                    by_subject.append(_Match(subject.group("subject"), reading.content, "put"))
+            else:
+                found.append(reading)
     match = CONTENT_THEN_SPEAKER.match(sentence)
     if match and len(match.group("content").split()) >= 3:
         speaker = match.group("speaker1") or match.group("speaker2")
@@ -101,10 +110,11 @@ def _candidates(sentence: str) -> list[_Match]:
     if match:
         verb = match.group("verb")
         relay = match.group("audience") if verb.lower() in TELLING_VERBS else None
-        said = match.group("that") or verb.lower() in PLAIN_SAY_VERBS or match.group("cited")
+        cited = match.group("cited") or match.group("cited_first")
+        said = match.group("that") or verb.lower() in PLAIN_SAY_VERBS or cited
         # "Austin highlighted the risks" needs its verb; "Kirby said the troops..." does not.
         content = match.group("content") if said else sentence
-        found.append(_Match(match.group("speaker"), content, verb, match.group("cited"), relay))
+        found.append(_Match(match.group("speaker"), content, verb, cited, relay))
     for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS):
         match = pattern.match(sentence)
         if match:
@@ -112,7 +122,18 @@ def _candidates(sentence: str) -> list[_Match]:
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
-    return found + by_pronoun
+    return found + by_subject
+
+
+def _owned_document(phrase: str) -> bool:
+    """'its latest filing', 'a notice filed with the ministry': a document with no named author."""
+    words = phrase.strip().lower().split()
+    if {"from", "by", "of"} & set(words):
+        return False  # "a statement from the unit" names its author
+    return bool(words) and (
+        (words[0] in {"its", "their"} and any(w in DOCUMENT_NOUNS for w in words[:4]))
+        or (words[0] in {"a", "an"} and any(w in DOCUMENT_NOUNS for w in words[1:3]))
+    )
 
 
 def _inner_attribution(content: str, memory: SpeakerMemory) -> tuple[Speaker, str] | None:
@@ -145,7 +166,7 @@ _OPINION = re.compile(
     r"\b(?:should|must|ought to|deserve[sd]?|sad|heartbreaking|tragic|dark day|thoughts are with|"
     r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
     r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
-    r"gambled|hard to overstate|the only thing|most thoroughly|sorry|worrying)\b",
+    r"gambled|hard to \w+|the only thing|most thoroughly|sorry|worrying)\b",
     re.IGNORECASE,
 )
 # Feelings and promises in the first person, and predictions: nothing to check yet.
@@ -157,7 +178,9 @@ _FIRST_PERSON_STANCE = re.compile(
 )
 # Verbs of appeal: "X urged riders to stay calm" asks for something, it asserts nothing.
 APPEAL_VERBS = frozenset({"asked", "asks", "urged", "urges", "appealed", "pleaded", "begged"})
-_APPEAL = re.compile(r"\b(?:urged|urges|appealed|pleaded|begged|called on|calls on)\b")
+_APPEAL = re.compile(
+    r"\b(?:urged|urges|urge|appealed|pleaded|begged|called on|calls on|call on)\b|^If\s"
+)
 # What makes a narrative sentence checkable: a figure, a name, or a date.
 _FACT_ANCHOR = re.compile(
     r"\d|(?<=\s)[A-Z][a-z]|\b(?:yesterday|today|tonight|last|next|this)\s+(?:week|month|year|"
@@ -175,7 +198,7 @@ def is_checkable(content: str, *, attributed: bool = True) -> bool:
         return False
     if _FIRST_PERSON_STANCE.search(content) and not re.search(r"\d", content):
         return False
-    if _APPEAL.search(content):
+    if _APPEAL.search(content) or NO_COMMENT.search(content):
         return False
     if not attributed and not _FACT_ANCHOR.search(content):
         return False
@@ -226,6 +249,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             continue
         speaker: Speaker | None = None
         found: _Match | None = None
+        memory.context = sentence.text
         for candidate in _candidates(sentence.text):
             speaker = memory.resolve(candidate.speaker_phrase)
             if speaker is not None:
@@ -239,9 +263,10 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             polarity = Polarity.DENIES if denial else Polarity.ASSERTS
             # "X dismissed the reports as propaganda" loses its sense without the verb.
             content = sentence.text if denial else found.content
-            if found.told:
-                relayed = [_clean_outlet(found.told)]
-                memory.outlets.add(_clean_outlet(found.told))
+            outlet = _clean_outlet(found.told or "")
+            if outlet[:1].isupper():  # "told Reuters", not "told reporters"
+                relayed = [outlet]
+                memory.outlets.add(outlet)
             origin = memory.resolve(found.cited) if found.cited else None
             relays = found.verb.lower() in RELAY_VERBS
             if relays and origin is None:
@@ -256,6 +281,8 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             if origin is not None:
                 relayed = [speaker.source]
                 speaker = origin
+        if found is None:
+            memory.mentioned(sentence.text)  # "Marchetti declined to say...": she is in focus
         quoted = sentence.text.lstrip()[:1] in QUOTE_OPEN
         if speaker is None and _quoted_only(sentence.text) and previous_quote_speaker is not None:
             speaker = previous_quote_speaker  # a quote that goes on from the last speaker

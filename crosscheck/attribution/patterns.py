@@ -85,6 +85,15 @@ SPEECH_VERBS = (
     "counted",
     "asked",
     "asks",
+    "urged",
+    "urges",
+    "appealed",
+    "pleaded",
+    "conceded",
+    "concedes",
+    "countered",
+    "responded",
+    "replied",
     *sorted(DENIAL_VERBS),
 )
 PARTICIPLE_VERBS = ("warning", "saying", "adding", "noting", "stressing", "insisting", "arguing")
@@ -125,7 +134,8 @@ SPEAKER_THEN_PARTICIPLE = re.compile(
 )
 # X said (that) ... / X told Reuters that ... / X dismissed the reports as ...
 SPEAKER_THEN_CONTENT = re.compile(
-    rf"^(?P<speaker>.+?)\s+(?:has\s+|have\s+|had\s+)?(?:\w+ly\s+|also\s+)?(?P<verb>{_VERB})"
+    rf"^(?P<speaker>.+?)(?:,\s*citing\s+(?P<cited_first>[^,]+),)?"
+    rf"\s+(?:has\s+|have\s+|had\s+)?(?:\w+ly\s+|also\s+)?(?P<verb>{_VERB})"
     rf"(?:\s+(?:on|in|at)\s+[A-Z]\w+(?:\s+\w+)?)?"
     rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?"
     rf"(?:,?\s+citing\s+(?P<cited>[^,]+?),)?"
@@ -150,7 +160,8 @@ BODY_DOCUMENT_SAYS = re.compile(
 )
 # ..., X said.  /  ..., said X.
 CONTENT_THEN_SPEAKER = re.compile(
-    rf"^(?P<content>.+?),\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^,]+?)|(?P<speaker2>[^,]+?)\s+(?P<verb2>{_VERB})"
+    rf"^(?P<content>.+?),\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^,]+?(?:,\s*[^,]+?){{0,3}})|"
+    rf"(?P<speaker2>[^,]+?)\s+(?P<verb2>{_VERB})"
     rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?)"
     rf"(?:,?\s+citing\s+(?P<cited>.+?))?(?:\s+(?:on|in|at|to)\b[^,]{{0,40}})?\s*[.!]?$",
     re.DOTALL,
@@ -176,6 +187,24 @@ BOILERPLATE = re.compile(
     r"all rights reserved|updated:|published:|\|)|^(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday),|^by\s+[A-Z]",
     re.IGNORECASE,
+)
+# "according to a notice filed with the ministry": a document, whose author is the subject.
+DOCUMENT_NOUNS = frozenset(
+    "notice filing statement report presentation release letter memo document submission "
+    "complaint application petition motion disclosure".split()
+)
+# Sentences that only say someone would not speak assert nothing to check.
+NO_COMMENT = re.compile(
+    r"\b(?:declined|refused)\s+to\s+(?:comment|say|confirm|elaborate|give|discuss)|"
+    r"did\s+not\s+(?:respond|reply|return|immediately\s+respond|confirm\s+the\s+report)|"
+    r"could\s+not\s+(?:be\s+reached|immediately\s+be\s+reached)|"
+    r"(?:was|were)\s+not\s+available\s+for\s+comment|no\s+comment",
+    re.IGNORECASE,
+)
+# The subject of a plain sentence: "The union has scheduled ...".
+SUBJECT = re.compile(
+    r"^(?P<subject>(?:[Tt]he\s+)?[A-Z]?[\w'’-]+(?:\s+[\w'’-]+){0,5}?)\s+"
+    r"(?:has|have|had|is|are|was|were|will|would|plans?|\w+ed)\b"
 )
 # "the newspaper" refers back to the last outlet the document named.
 OUTLET_NOUNS = frozenset(
@@ -220,6 +249,8 @@ COMPANY_NOUNS = frozenset(
         "vendor",
         "producer",
         "group",
+        "utility",
+        "company's",
     }
 )
 CIVIC_NOUNS = frozenset(
@@ -253,6 +284,19 @@ CIVIC_NOUNS = frozenset(
         "regulator",
         "inspectorate",
         "commissioner",
+        "school",
+        "university",
+        "college",
+        "hospital",
+        "church",
+        "institute",
+        "center",
+        "centre",
+        "foundation",
+        "club",
+        "party",
+        "network",
+        "cooperative",
     }
 )
 ROLE_WORDS = (
@@ -301,6 +345,12 @@ ROLE_WORDS = (
     "negotiator",
     "organiser",
     "organizer",
+    "chair",
+    "captain",
+    "researcher",
+    "scientist",
+    "engineer",
+    "professor",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -390,4 +440,8 @@ ORGANIZATION_WORDS = (
     "contractor",
     "operator",
     "manufacturer",
+    "cooperative",
+    "co-op",
+    "broadcaster",
+    "customs",
 )

@@ -87,6 +87,38 @@ _UNNAMED_CIRCLE = re.compile(
 )
 # "a criminal group calling itself Black Lantern", "a coalition known as Clean Water Now"
 _NAMED_AS = re.compile(r"\b(?:calling\s+(?:itself|themselves)|known\s+as|named)\s+(?P<name>.+)$")
+_RANKS = frozenset(
+    "deputy chief senior acting interim former assistant vice top head lead principal "
+    "executive operating financial general managing associate".split()
+)
+_CORPORATE_ROLES = frozenset(
+    "officer executive chief director president chairman chairwoman chair founder owner "
+    "manager spokesperson spokeswoman spokesman".split()
+)
+# "chief operating officer Lena Marchetti", "Deputy health officer Dr. Miriam Oyelaran"
+_DESC_ROLE_PERSON = re.compile(
+    r"^(?P<desc>(?:[\w'’-]+\s+)*?)(?P<role>"
+    + "|".join(ROLE_WORDS)
+    + r")\s+(?:(?:Dr|Mr|Mrs|Ms|Prof|Captain|Capt|Sir|Dame)\.?\s+)?"
+    r"(?P<person>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})$",
+    re.IGNORECASE,
+)
+# "the group's chair, Bernard Kowalczyk, a retired teacher"
+_BODY_ROLE_APPOSITIVE = re.compile(
+    r"^(?:the\s+)?(?P<org>[\w\s-]+?)['’]s?\s+(?P<role>(?:[\w-]+\s+)?[\w-]+),\s*"
+    r"(?P<person>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b"
+)
+# "two county officials": people the text does not name, of no body it names
+_UNNAMED_GROUP = re.compile(
+    r"^(?:(?:two|three|four|several|some|unnamed|anonymous|senior|\d+)\s+)+"
+    r"(?P<rest>(?:[a-z][\w-]*\s+){0,2}(?:officials|sources|people|investigators|diplomats|"
+    r"officers|insiders|executives|employees|staff|residents|witnesses))$"
+)
+# "the residents' group Clean Water Ashcombe", "the miner Brightvale"
+_DESCRIBED_NAME = re.compile(
+    r"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,4})"
+)
 _DESCRIPTOR_NAMED_AS = re.compile(
     r"\b(?P<noun>[a-z]+)\s+(?:calling\s+(?:itself|themselves)|known\s+as|named)\s+[A-Z]"
 )
@@ -107,7 +139,7 @@ _PERSON_THE_ROLE = re.compile(
 )
 # Bodies named anywhere in a text: capitalised words ending in a word for an organisation.
 _NAMED_BODY = re.compile(
-    r"\b(?:[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|the|on)\s+)*){1,6}(?:"
+    r"\b(?:[A-Z][\w'’&-]*\s+(?:(?:of|for|and|the|on)\s+)*){1,6}(?:"
     + "|".join(w.capitalize() for w in ORGANIZATION_WORDS if len(w) > 3)
     + r")\b"
 )
@@ -133,6 +165,13 @@ _NAME_LOWERCASE_OK = frozenset(
         "former",
         "deputy",
         "chief",
+        "state",
+        "federal",
+        "national",
+        "regional",
+        "local",
+        "county",
+        "city",
     }
 )
 
@@ -187,6 +226,14 @@ def _plausible_name(phrase: str) -> bool:
     head = phrase.split(",")[0].split()
     if head and all(w.islower() for w in head) and head[-1] in ORGANIZATION_WORDS + ROLE_WORDS:
         return len(head) <= 4  # "the port authority", "company spokesman"
+    if _DESC_ROLE_PERSON.match(phrase.split(",")[0]) and len(head) <= 8:
+        return True  # "chief operating officer Lena Marchetti"
+    if (
+        2 <= len(head) <= 5
+        and head[0][:1].isupper()
+        and head[-1].lower() in ORGANIZATION_WORDS + ROLE_WORDS
+    ):
+        return True  # "Korvany's customs service", "Korvanian customs officials"
     return 0 < len(head) <= 9 and all(
         w[:1].isupper()
         or w[:1].isdigit()
@@ -232,6 +279,50 @@ class SpeakerMemory:
     descriptors: dict[str, Speaker] = field(default_factory=dict)
     text: str = ""
 
+    context: str = ""  # the sentence being read
+
+    def mentioned(self, sentence: str) -> None:
+        """A sentence with no attribution still brings its subject, if known, into focus."""
+        subject = re.match(r"^(?:The\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,4})", sentence)
+        if subject:
+            known = self._known(subject.group(1).replace("\u2019", "'"))
+            if known is not None:
+                self.remember(known)
+
+    def _body_by_words(self, words: list[str]) -> Speaker | None:
+        """The latest body whose name holds every word ('customs' -> 'Korvany Customs Service')."""
+        stems = [w.lower().replace("'s", "")[:5] for w in words]
+        if not stems:
+            return None
+        for name, speaker in reversed(list(self.by_name.items())):
+            name_words = name.replace("'s", "").split()
+            if speaker.person is None and all(
+                any(word.startswith(stem) for word in name_words) for stem in stems
+            ):
+                return speaker
+        return None
+
+    def _from_description(self, description: str, role: str) -> str:
+        """The body a title describes: 'health officer' -> the health department, if known."""
+        words = [
+            w
+            for w in description.replace("\u2019", "'").split()
+            if w.lower() not in _RANKS and w.lower() not in {"the", "a", "an", "its", "their"}
+        ]
+        if words:
+            body = self._body_by_words(words)
+            if body is not None:
+                return body.source
+            if words[-1].lower() in ORGANIZATION_WORDS:
+                referred = self._by_noun(words[-1].lower())
+                if referred is not None:
+                    return referred.source
+        if role.lower() in _CORPORATE_ROLES and not words:
+            company = self._by_noun("company")  # "chief operating officer X": the story's company
+            if company is not None:
+                return company.source
+        return ""
+
     def learn_mentions(self, text: str) -> None:
         """Know the bodies a text names anywhere, so that "the unit" can refer back to one."""
         self.text = text
@@ -239,6 +330,11 @@ class SpeakerMemory:
             name = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if len(name.split()) >= 2:
                 self.by_name.setdefault(name.lower(), Speaker(source=name))
+        for match in _DESCRIBED_NAME.finditer(text):
+            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
+            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
+                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
+                self.descriptors.setdefault(noun, body)
 
     def reported(
         self, outlet: Speaker, origin: Speaker | None, cited_as: str | None = None
@@ -300,6 +396,10 @@ class SpeakerMemory:
         """The body a bare noun refers back to: "the newspaper", "the company", "the unit"."""
         if noun in self.descriptors:
             return self.descriptors[noun]
+        for match in _NAMED_BODY.finditer(self.context):
+            named = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
+            if _names_noun(named.lower(), noun):  # "X's Foreign Ministry ..., a ministry official"
+                return self._known(named) or Speaker(source=named)
         if noun in OUTLET_NOUNS:
             return self.last_outlet
         for name, speaker in reversed(list(self.by_name.items())):
@@ -335,9 +435,13 @@ class SpeakerMemory:
             return known.source
         noun = cleaned.lower().split()[-1]
         if cleaned.islower() and len(cleaned.split()) <= 2 and noun in ORGANIZATION_WORDS:
-            for name, speaker in reversed(list(self.by_name.items())):
-                if _names_noun(name, noun) and speaker.person is None:
-                    return speaker.source
+            referred = self._by_noun(noun)
+            if referred is not None:
+                return referred.source
+        if not cleaned.islower() and any(w.islower() for w in cleaned.split()):
+            described = self._body_by_words(cleaned.split())  # "Korvanian customs"
+            if described is not None:
+                return described.source
         return cleaned
 
     def resolve(self, phrase: str) -> Speaker | None:
@@ -347,6 +451,19 @@ class SpeakerMemory:
             person = described.group("person")
             speaker = Speaker(source=person, person=person, is_person=True)
             return self.remember(speaker, person, person.split()[-1])
+        appositive = _BODY_ROLE_APPOSITIVE.match(" ".join(phrase.split()).strip(" ,.;:"))
+        if appositive and appositive.group("role").split()[-1].lower() in ROLE_WORDS:
+            organization = self._body(appositive.group("org"))
+            person = appositive.group("person")
+            return self._person_of(person, organization, appositive.group("role"))
+        unnamed = _UNNAMED_GROUP.match(" ".join(phrase.split()).strip(" ,.;:"))
+        if unnamed:
+            words = unnamed.group("rest").split()
+            group_body = self._by_noun(words[0]) if words[0] in ORGANIZATION_WORDS else None
+            if group_body is not None:
+                return self.remember(group_body)  # "two ministry officials": the ministry
+            name = f"unnamed {unnamed.group('rest')}"
+            return self.remember(self._known(name) or Speaker(source=name), name)
         cleaned = _clean(phrase)
         if not cleaned:
             return None
@@ -372,8 +489,6 @@ class SpeakerMemory:
             referred = self._by_noun(lowered.split()[-1])
             if referred is not None:
                 return self.remember(referred)
-        if re.match(r"(?:its|their)\s", lowered) and self.last_organization is not None:
-            return self.last_organization  # "according to its latest filing"
         if not _plausible_name(cleaned):
             return None
         known = self._known(cleaned)
@@ -416,6 +531,11 @@ class SpeakerMemory:
                 return self._person_of(person, body)
             speaker = Speaker(source=person, person=person, is_person=True)
             return self.remember(speaker, person, person.split()[-1])
+        described_person = _DESC_ROLE_PERSON.match(cleaned)
+        if described_person:
+            role = described_person.group("role")
+            described_body = self._from_description(described_person.group("desc"), role)
+            return self._person_of(described_person.group("person"), described_body, role)
         role_of_body = _ROLE_THEN_PERSON.match(cleaned)
         if role_of_body:
             return self._person_of(
