@@ -10,18 +10,22 @@ from crosscheck.attribution.patterns import (
     ACCORDING_TO_FIRST,
     ACCORDING_TO_LAST,
     BODY_DOCUMENT_SAYS,
+    BODY_ISSUED,
     BOILERPLATE,
+    CAPTION,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
     DOCUMENT_NOUNS,
     NO_COMMENT,
+    PASSIVE_BY,
     PLAIN_SAY_VERBS,
     PUT_FIGURE_AT,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTE_THEN_SPEAKER,
     RELAY_VERBS,
+    RELEASED_BY,
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
     SUBJECT,
@@ -92,7 +96,8 @@ def _candidates(sentence: str) -> list[_Match]:
     for pattern in (ACCORDING_TO_FIRST, ACCORDING_TO_LAST):
         match = pattern.match(sentence)
         if match:
-            reading = _Match(match.group("speaker"), match.group("content"), "according to")
+            cited = match.groupdict().get("cited")
+            reading = _Match(match.group("speaker"), match.group("content"), "according to", cited)
             if _owned_document(match.group("speaker")):
                 subject = SUBJECT.match(match.group("content"))
                 if subject:
@@ -115,10 +120,13 @@ def _candidates(sentence: str) -> list[_Match]:
         # "Austin highlighted the risks" needs its verb; "Kirby said the troops..." does not.
         content = match.group("content") if said else sentence
         found.append(_Match(match.group("speaker"), content, verb, cited, relay))
-    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS):
+    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS, RELEASED_BY, BODY_ISSUED):
         match = pattern.match(sentence)
         if match:
             found.append(_Match(match.group("speaker"), sentence, "put"))
+    match = PASSIVE_BY.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker"), sentence, match.group("verb")))
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
@@ -155,9 +163,10 @@ def _may_hold_a_statement(sentence: str) -> bool:
     """Not a heading, byline or prompt: a sentence that ends like one and is no boilerplate."""
     stripped = sentence.rstrip()
     ends_like_sentence = stripped[-1:] in ".!?" or stripped[-1:] in QUOTE_CLOSE
+    shortest = 3 if _DENIAL.search(stripped) else MIN_WORDS
     return (
         ends_like_sentence
-        and len(stripped.split()) >= MIN_WORDS
+        and len(stripped.split()) >= shortest
         and not BOILERPLATE.search(stripped)
     )
 
@@ -173,9 +182,11 @@ _OPINION = re.compile(
 _FIRST_PERSON_STANCE = re.compile(
     r"^(?:I|We)\s+(?:\w+ly\s+)?(?:think|thought|feel|felt|believe|hope|fear|know how|regret|"
     r"are sorry|am sorry|are not against|are against|will not|won't|are (?:not )?going to|"
-    r"am (?:not )?going to)\b|\b(?:is|are|'s|'re) (?:not )?going to\b",
+    r"am (?:not )?going to|keep thinking|want)\b|\b(?:is|are|'s|'re) (?:not )?going to\b|"
+    r"\bwe\s+(?:intend|plan|want|will|need)\b",
     re.IGNORECASE,
 )
+_DENIAL = re.compile(r"\b(?:" + "|".join(sorted(DENIAL_VERBS)) + r")\b", re.IGNORECASE)
 # Verbs of appeal: "X urged riders to stay calm" asks for something, it asserts nothing.
 APPEAL_VERBS = frozenset({"asked", "asks", "urged", "urges", "appealed", "pleaded", "begged"})
 _APPEAL = re.compile(
@@ -194,7 +205,8 @@ def is_checkable(content: str, *, attributed: bool = True) -> bool:
     A sentence nobody is quoted for must also carry a figure, a name, a date or an event in the
     past: present-tense colour ("Pressure is building") is the writer's, not a checkable fact.
     """
-    if len(content.split()) < MIN_WORDS - 1 or content.rstrip(".").endswith("?"):
+    shortest = 3 if _DENIAL.search(content) else MIN_WORDS - 1  # "The club disputes that."
+    if len(content.split()) < shortest or content.rstrip(".").endswith("?"):
         return False
     if _FIRST_PERSON_STANCE.search(content) and not re.search(r"\d", content):
         return False
@@ -206,9 +218,9 @@ def is_checkable(content: str, *, attributed: bool = True) -> bool:
     return has_figure or not _OPINION.search(content)
 
 
-def _quoted_only(sentence: str) -> bool:
-    stripped = sentence.strip()
-    return stripped[:1] in QUOTE_OPEN and stripped.rstrip(".")[-1:] in QUOTE_CLOSE
+def _opens_quote(sentence: str) -> bool:
+    """A sentence that is a quote (or starts one that runs on): it goes on from a speaker."""
+    return sentence.strip()[:1] in QUOTE_OPEN
 
 
 def _lines(text: str) -> list[Sentence]:
@@ -216,6 +228,9 @@ def _lines(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     offset = 0
     for line in text.splitlines(keepends=True):
+        if CAPTION.search(line):  # a photo caption and its credit
+            offset += len(line)
+            continue
         for sentence in split_sentences(line):
             sentences.append(
                 Sentence(sentence.text, offset + sentence.start, offset + sentence.end)
@@ -249,7 +264,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             continue
         speaker: Speaker | None = None
         found: _Match | None = None
-        memory.context = sentence.text
+        memory.previous, memory.context = memory.context, sentence.text
         for candidate in _candidates(sentence.text):
             speaker = memory.resolve(candidate.speaker_phrase)
             if speaker is not None:
@@ -284,7 +299,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         if found is None:
             memory.mentioned(sentence.text)  # "Marchetti declined to say...": she is in focus
         quoted = sentence.text.lstrip()[:1] in QUOTE_OPEN
-        if speaker is None and _quoted_only(sentence.text) and previous_quote_speaker is not None:
+        if speaker is None and _opens_quote(sentence.text) and previous_quote_speaker is not None:
             speaker = previous_quote_speaker  # a quote that goes on from the last speaker
         previous_quote_speaker = speaker if quoted or found else None
         tidy = _tidy(content)

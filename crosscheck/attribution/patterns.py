@@ -94,6 +94,8 @@ SPEECH_VERBS = (
     "countered",
     "responded",
     "replied",
+    "accused",
+    "accuses",
     *sorted(DENIAL_VERBS),
 )
 PARTICIPLE_VERBS = ("warning", "saying", "adding", "noting", "stressing", "insisting", "arguing")
@@ -136,7 +138,7 @@ SPEAKER_THEN_PARTICIPLE = re.compile(
 SPEAKER_THEN_CONTENT = re.compile(
     rf"^(?P<speaker>.+?)(?:,\s*citing\s+(?P<cited_first>[^,]+),)?"
     rf"\s+(?:has\s+|have\s+|had\s+)?(?:\w+ly\s+|also\s+)?(?P<verb>{_VERB})"
-    rf"(?:\s+(?:on|in|at)\s+[A-Z]\w+(?:\s+\w+)?)?"
+    rf"(?:\s+(?:on|in|at)\s+[A-Z]\w+(?:\s+\w+)?|\s+(?:last|this|earlier|late|early)\s+\w+)?"
     rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?"
     rf"(?:,?\s+citing\s+(?P<cited>[^,]+?),)?"
     rf"(?:\s*,)?\s+(?P<that>that\s+)?(?P<content>.+)$",
@@ -144,9 +146,9 @@ SPEAKER_THEN_CONTENT = re.compile(
 )
 # X put the number of cancelled operations at more than 400 / X has put the figure at ...
 PUT_FIGURE_AT = re.compile(
-    r"^(?P<speaker>.+?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?puts?\s+"
-    r"(?P<content>(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:figure|number|toll|count|total|cost|estimate|tally|bill|losses|damage)\b.*)$",
+    r"^(?P<speaker>.+?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|\w+ly\s+)?puts?\s+"
+    r"(?P<content>(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,6}?(?:[\w-]+)\s*,?\s+"
+    r"(?:at|lower|higher|closer|nearer|as high as|as low as)\b.*)$",
     re.DOTALL,
 )
 # The port authority's own daily bulletin listed 17 ships ...: the body's own account.
@@ -168,14 +170,36 @@ CONTENT_THEN_SPEAKER = re.compile(
 )
 # According to X, ...  /  ..., according to X.
 ACCORDING_TO_FIRST = re.compile(
-    r"^[Aa]ccording to (?P<speaker>[^,]+),\s*(?P<content>.+)$", re.DOTALL
+    r"^[Aa]ccording to (?P<speaker>[^,]+),(?:\s*citing\s+(?P<cited>[^,]+),)?\s*(?P<content>.+)$",
+    re.DOTALL,
+)
+# The death toll was confirmed by the regional governor's office ...
+PASSIVE_BY = re.compile(
+    r"^(?P<content>.+?)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
+    r"(?P<verb>confirmed|reported|announced|disclosed|estimated|given|put|denied|disputed)\s+"
+    r"by\s+(?P<speaker>[^,]+?)(?:,.*)?[.!]?$",
+    re.DOTALL,
+)
+# "The manifest, released by Lindqvist Island Lines on Sunday, listed ...": the releaser's
+RELEASED_BY = re.compile(
+    r"^(?P<content>.+?),\s+(?:released|published|issued|compiled|filed|provided)\s+by\s+"
+    r"(?P<speaker>[^,]+?)(?:\s+(?:on|in|at|late|early|last)\b[^,]*)?,",
+    re.DOTALL,
+)
+# "The national weather service had issued a gale warning ...": the body's own act
+BODY_ISSUED = re.compile(
+    r"^(?P<speaker>(?:[Tt]he\s+)?[\w'’\s-]{2,60}?)\s+(?:has\s+|had\s+|have\s+)?"
+    r"(?:issued|published|released|recorded|registered|logged|declared)\s",
 )
 ACCORDING_TO_LAST = re.compile(
     r"^(?P<content>.+?),?\s+according to (?P<speaker>[^,.]+)[.!]?$", re.DOTALL
 )
 
 # "WELLSPORT, May 6 – " at the head of a story.
-DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s*[–—-]\s*")
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:\s+\([A-Za-z .]+\))?"
+    r"\s*[–—-]{1,2}\s*"
+)
 PLACE_WORDS = frozenset(
     "states kingdom republic union nations emirates arabia africa america zealand korea island "
     "islands city county province region".split()
@@ -183,7 +207,7 @@ PLACE_WORDS = frozenset(
 BOILERPLATE = re.compile(
     r"(newsletter|subscribe|sign up|listen to this article|first published|also read|"
     r"read more|telegram channel|follow us|don'?t miss|photo:|image:|click here|catch all the|"
-    r"market updates|download the app|share this article|advertisement|"
+    r"market updates|download the app|share this article|advertisement|copyright|photo[:/]|"
     r"all rights reserved|updated:|published:|\|)|^(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday),|^by\s+[A-Z]",
     re.IGNORECASE,
@@ -206,6 +230,16 @@ SUBJECT = re.compile(
     r"^(?P<subject>(?:[Tt]he\s+)?[A-Z]?[\w'’-]+(?:\s+[\w'’-]+){0,5}?)\s+"
     r"(?:has|have|had|is|are|was|were|will|would|plans?|\w+ed)\b"
 )
+CAPTION = re.compile(r"\((?:[A-Z][\w .]*\s)?(?:Photo|Image|Picture)\s*/[^)]*\)|^(?:Photo|Image):")
+# A bare noun may refer to a body named with a different word ("the force": the police).
+NOUN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "force": ("police", "constabulary"),
+    "carrier": ("air", "airline", "airlines", "airways", "lines"),
+    "airline": ("air", "airlines", "airways"),
+    "regulator": ("authority", "commission", "agency", "commissioner"),
+    "government": ("ministry",),
+    "coastguard": ("guard",),
+}
 # "the newspaper" refers back to the last outlet the document named.
 OUTLET_NOUNS = frozenset(
     {
@@ -351,6 +385,7 @@ ROLE_WORDS = (
     "scientist",
     "engineer",
     "professor",
+    "partner",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -444,4 +479,13 @@ ORGANIZATION_WORDS = (
     "co-op",
     "broadcaster",
     "customs",
+    "guard",
+    "partners",
+    "holdings",
+    "capital",
+    "securities",
+    "consortium",
+    "inquiry",
+    "directorate",
+    "force",
 )

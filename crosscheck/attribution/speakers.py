@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from crosscheck.attribution.patterns import (
     CIVIC_NOUNS,
     COMPANY_NOUNS,
+    NOUN_SYNONYMS,
     ORGANIZATION_WORDS,
     OUTLET_NAME_WORDS,
     OUTLET_NOUNS,
@@ -68,14 +69,15 @@ class Speaker:
 
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:at|on|in|though|although|while|since|after|before|during|meanwhile|however|later|"
-    r"earlier|speaking|separately|also|and|but)\b",
+    r"earlier|speaking|separately|also|and|but|asked|pressed|seen|questioned|interviewed|"
+    r"writing|responding|according)\b",
     re.IGNORECASE,
 )
 _REPORTS_FROM = re.compile(
     r"^(?:(?:two|three|four|several|senior|unnamed|anonymous|\d+)\s+)*"
     r"(?P<who>reports?|sources?|officials?|investigators?|intelligence|media|people|"
     r"statements?|filings?|releases?|documents?|detectives|staff|employees|workers|"
-    r"spokespeople|figures|data)\s+"
+    r"spokespeople|figures|data|members)\s+"
     r"(?:familiar\s+with(?:\s+the\s+(?:matter|situation|talks|plans?|inquiry)\s+at)?|"
     r"from|in|at|of|with|close to|inside|within)\s+(?P<where>.+)$",
     re.IGNORECASE,
@@ -114,10 +116,29 @@ _UNNAMED_GROUP = re.compile(
     r"(?P<rest>(?:[a-z][\w-]*\s+){0,2}(?:officials|sources|people|investigators|diplomats|"
     r"officers|insiders|executives|employees|staff|residents|witnesses))$"
 )
+# "Calloway Halvorsen Partners, the engineering firm that ..."
+_NAME_THEN_DESCRIPTION = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’&-]+){0,4}),\s+(?:the|a|an)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:that|which|whose|who|behind|based|in|of|for)\b"
+)
 # "the residents' group Clean Water Ashcombe", "the miner Brightvale"
 _DESCRIBED_NAME = re.compile(
     r"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,4})"
+)
+# "Survivor Dalia Morcu, 34, said": a person, given with an age
+_PERSON_WITH_AGE = re.compile(
+    r"^(?:[\w-]+\s+){0,2}?(?P<person>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2}),\s*\d{1,3}\b"
+)
+# "Its chief executive, Graham Pellow": a person of the body in focus
+_ITS_ROLE_PERSON = re.compile(
+    r"^(?:Its|Their|its|their)\s+(?P<role>(?:[\w-]+\s+){0,2}[\w-]+),\s*"
+    r"(?P<person>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\b"
+)
+# "Jonah Prewitt of Halvard Capital"
+_PERSON_OF_ORG = re.compile(
+    r"^(?P<person>[A-Z][\w'-]+\s+[A-Z][\w'-]+)\s+(?:of|from|at)\s+(?P<org>[A-Z][\w'&-]*"
+    r"(?:\s+[A-Z][\w'&-]*){0,5})$"
 )
 _DESCRIPTOR_NAMED_AS = re.compile(
     r"\b(?P<noun>[a-z]+)\s+(?:calling\s+(?:itself|themselves)|known\s+as|named)\s+[A-Z]"
@@ -206,6 +227,14 @@ def _name_segment(phrase: str) -> str:
 def _clean(phrase: str) -> str:
     phrase = " ".join(phrase.replace("\u2019", "'").split()).strip(' ,.;:"“”')
     phrase = _name_segment(phrase)
+    phrase = re.sub(r"\s+(?:later|also|again|earlier|previously|separately|too)$", "", phrase)
+    # "the country's coast guard" is the coast guard
+    phrase = re.sub(
+        r"^(?:the\s+)?(?:country|city|state|nation|region|island|province|town)'s\s+",
+        "",
+        phrase,
+        flags=re.IGNORECASE,
+    )
     named = _NAMED_AS.search(phrase)
     if named:
         phrase = named.group("name")
@@ -217,7 +246,11 @@ def _clean(phrase: str) -> str:
     part = _PART_OF.match(_ARTICLE.sub("", phrase))
     if part:
         phrase = part.group("body")
-    phrase = re.sub(r"'s\s+(?:plans?|thinking|inquiry|investigation|review|work)$", "", phrase)
+    phrase = re.sub(
+        r"'s\s+(?:plans?|thinking|inquiry|investigation|review|work|legal team|staff|team)$",
+        "",
+        phrase,
+    )
     return _ARTICLE.sub("", phrase)
 
 
@@ -280,6 +313,9 @@ class SpeakerMemory:
     text: str = ""
 
     context: str = ""  # the sentence being read
+    previous: str = ""  # the sentence before it
+    people: list[Speaker] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
 
     def mentioned(self, sentence: str) -> None:
         """A sentence with no attribution still brings its subject, if known, into focus."""
@@ -330,6 +366,11 @@ class SpeakerMemory:
             name = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if len(name.split()) >= 2:
                 self.by_name.setdefault(name.lower(), Speaker(source=name))
+        for match in _NAME_THEN_DESCRIPTION.finditer(text):
+            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
+            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
+                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
+                self.descriptors.setdefault(noun, body)
         for match in _DESCRIBED_NAME.finditer(text):
             noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
             if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
@@ -364,9 +405,20 @@ class SpeakerMemory:
         self.last = speaker
         if speaker.person is not None or speaker.is_person:
             self.last_person = speaker
+            self.people = [p for p in self.people if p != speaker] + [speaker]
         else:
             self.last_organization = speaker
         return speaker
+
+    def _person_for_pronoun(self, pronoun: str) -> Speaker | None:
+        """The latest person the pronoun can stand for: one known as "she" is not "he"."""
+        for person in reversed(self.people):
+            known = self.genders.get(person.person or person.source)
+            if known is None or known == pronoun:
+                if known is None:
+                    self.genders[person.person or person.source] = pronoun
+                return person
+        return self.last_person
 
     def _person_of(self, person: str, organization: str, role: str = "") -> Speaker:
         """A person speaking for ``organization``; the body itself is remembered on its own."""
@@ -403,9 +455,21 @@ class SpeakerMemory:
         if noun in OUTLET_NOUNS:
             return self.last_outlet
         for name, speaker in reversed(list(self.by_name.items())):
-            if _names_noun(name, noun) and speaker.person is None:
+            if any(_names_noun(name, n) for n in (noun, *NOUN_SYNONYMS.get(noun, ()))) and (
+                speaker.person is None
+            ):
                 return speaker
         if noun in COMPANY_NOUNS:
+            for sentence in (self.context, self.previous):  # a company just named comes first
+                for name, speaker in self.by_name.items():
+                    if (
+                        speaker.person is None
+                        and not speaker.is_person
+                        and name in sentence.lower().replace("\u2019", "'")
+                        and speaker.source not in self.outlets
+                        and not set(name.split()) & (CIVIC_NOUNS | OUTLET_NAME_WORDS)
+                    ):
+                        return speaker
             companies = [
                 speaker
                 for speaker in self.by_name.values()
@@ -451,7 +515,23 @@ class SpeakerMemory:
             person = described.group("person")
             speaker = Speaker(source=person, person=person, is_person=True)
             return self.remember(speaker, person, person.split()[-1])
-        appositive = _BODY_ROLE_APPOSITIVE.match(" ".join(phrase.split()).strip(" ,.;:"))
+        flat = " ".join(phrase.replace("\u2019", "'").split()).strip(" ,.;:")
+        aged = _PERSON_WITH_AGE.match(flat)
+        if aged:
+            person = aged.group("person")
+            return self.remember(
+                Speaker(source=person, person=person, is_person=True), person, person.split()[-1]
+            )
+        its_role = _ITS_ROLE_PERSON.match(flat)
+        if its_role and its_role.group("role").split()[-1].lower() in ROLE_WORDS:
+            body = self.last_organization.source if self.last_organization else ""
+            return self._person_of(its_role.group("person"), body, its_role.group("role"))
+        of_org = _PERSON_OF_ORG.match(flat)
+        if of_org and not {w.lower() for w in of_org.group("person").split()} & (
+            set(ORGANIZATION_WORDS) | {"the", "a", "an"}
+        ):
+            return self._person_of(of_org.group("person"), self._body(of_org.group("org")))
+        appositive = _BODY_ROLE_APPOSITIVE.match(flat)
         if appositive and appositive.group("role").split()[-1].lower() in ROLE_WORDS:
             organization = self._body(appositive.group("org"))
             person = appositive.group("person")
@@ -476,7 +556,7 @@ class SpeakerMemory:
         if lowered.startswith("unnamed "):  # sources the text does not name
             return self.remember(self._known(cleaned) or Speaker(source=cleaned), cleaned)
         if lowered in {"he", "she"}:
-            return self.last_person or self.last
+            return self._person_for_pronoun(lowered) or self.last
         if lowered in {"they", "it"}:
             return self.last_organization or self.last
         role_for = _ROLE_FOR_BODY.match(cleaned)
@@ -507,7 +587,7 @@ class SpeakerMemory:
             if body_of_role is not None:
                 return self.remember(body_of_role)
         who = _PERSON_WHO.match(cleaned)
-        if who:
+        if who and who.group("person").split()[-1].lower() not in ORGANIZATION_WORDS:
             person = who.group("person")
             speaker = Speaker(source=person, person=person, is_person=True)
             return self.remember(speaker, person, person.split()[-1])
@@ -570,8 +650,10 @@ class SpeakerMemory:
             if earlier is not None:
                 return earlier
         name = _POSSESSIVE.sub("", cleaned)
-        if not (name.islower() and name.split()[-1] in ROLE_WORDS):
+        if not (name.islower() and name.split()[-1] in ROLE_WORDS) and " of " not in name:
             name = _strip_roles(name) or name  # "Foreign Ministry spokeswoman" -> the ministry
+        if name.split()[0] in ORGANIZATION_WORDS and not name.islower():
+            name = name[:1].upper() + name[1:]  # "office of the regional governor"
         last_word = name.split()[-1] if name else ""
         if name.islower() and (last_word in ORGANIZATION_WORDS or last_word in ROLE_WORDS):
             # A body or office met for the first time by description: "the port authority".

@@ -14,7 +14,7 @@ ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 HARBOUR = (
     "Coastal Herald\n"
     "Port strike enters second week\n"
-    '"We will stay out until the offer improves," said Jane Roe, spokesperson for the Harbour Workers Union. '
+    '"Our members walked out at 6 a.m. on Monday," said Jane Roe, spokesperson for the Harbour Workers Union. '
     '"Our members have waited six years for a raise."\n'
     "The port authority said 2,650 workers were absent from their shifts on Wednesday.\n"
     "The Daily Ledger reported, citing two officials at the Ministry of Transport, that emergency "
