@@ -13,6 +13,8 @@ from crosscheck.attribution.patterns import (
     BODY_ISSUED,
     BOILERPLATE,
     CAPTION,
+    FINDINGS_OF,
+    MID_SENTENCE,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
@@ -127,6 +129,13 @@ def _candidates(sentence: str) -> list[_Match]:
     match = PASSIVE_BY.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), sentence, match.group("verb")))
+    match = FINDINGS_OF.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker") or match.group("body"), sentence, "put"))
+    match = MID_SENTENCE.match(sentence)
+    if match:
+        content = f"{match.group('content')}, and {match.group('rest')}"
+        found.append(_Match(match.group("speaker"), content, match.group("verb")))
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
@@ -175,7 +184,8 @@ _OPINION = re.compile(
     r"\b(?:should|must|ought to|deserve[sd]?|sad|heartbreaking|tragic|dark day|thoughts are with|"
     r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
     r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
-    r"gambled|hard to \w+|the only thing|most thoroughly|sorry|worrying)\b",
+    r"gambled|hard to \w+|waiting to happen|add up|(?:un)?convinced|first priority|"
+    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|worrying)\b",
     re.IGNORECASE,
 )
 # Feelings and promises in the first person, and predictions: nothing to check yet.
@@ -183,7 +193,8 @@ _FIRST_PERSON_STANCE = re.compile(
     r"^(?:I|We)\s+(?:\w+ly\s+)?(?:think|thought|feel|felt|believe|hope|fear|know how|regret|"
     r"are sorry|am sorry|are not against|are against|will not|won't|are (?:not )?going to|"
     r"am (?:not )?going to|keep thinking|want)\b|\b(?:is|are|'s|'re) (?:not )?going to\b|"
-    r"\bwe\s+(?:intend|plan|want|will|need)\b",
+    r"\bwe\s+(?:intend|plan|want|will|need)\b|^I\s+(?:cannot|can't|understand|won't)\b|"
+    r"^(?:Nobody|No one|Anyone|Everyone|Everybody)\b",
     re.IGNORECASE,
 )
 _DENIAL = re.compile(r"\b(?:" + "|".join(sorted(DENIAL_VERBS)) + r")\b", re.IGNORECASE)

@@ -16,6 +16,8 @@ DENIAL_VERBS = frozenset(
         "disputed",
         "disputes",
         "contested",
+        "ruled out",
+        "rules out",
     }
 )
 SPEECH_VERBS = (
@@ -173,11 +175,31 @@ ACCORDING_TO_FIRST = re.compile(
     r"^[Aa]ccording to (?P<speaker>[^,]+),(?:\s*citing\s+(?P<cited>[^,]+),)?\s*(?P<content>.+)$",
     re.DOTALL,
 )
+# "Data from Orbital Debris Watch, a volunteer network, showed ..." / "A survey of 1,100 parents
+# carried out by the Parents' Forum found ..." / "A council workforce survey ... found ...".
+FINDINGS_OF = re.compile(
+    r"^(?:(?:Data|Figures|Records|Images|Footage|Analysis|Tracking|Statistics|Numbers|Results)"
+    r"\s+(?:compiled\s+|published\s+|released\s+|gathered\s+)?(?:from|by|of)\s+"
+    r"|(?:A|An|The)\s+(?:[\w,-]+\s+){0,6}?(?:carried\s+out|conducted|commissioned|published|"
+    r"compiled|run)\s+by\s+)"
+    r"(?P<speaker>[^,]+?)(?:,[^,]*,)?\s+(?:\w+\s+)?(?:showed|shows|found|finds|suggested|"
+    r"suggests|indicated|indicates|revealed|listed|put|concluded|recorded)\b"
+    r"|^(?:A|An)\s+(?P<body>[a-z]+)\s+(?:[\w-]+\s+){0,2}(?:survey|report|review|audit|study|"
+    r"analysis|poll)\b(?:\s+\w+){0,4}?\s+(?:found|showed|shows|concluded|put)\b",
+    re.DOTALL,
+)
+# "The ballot will close on 5 December, the association said, and any walkout could ..."
+MID_SENTENCE = re.compile(
+    rf"^(?P<content>.+?),\s*(?P<speaker>[^,]{{2,80}}?)\s+(?P<verb>{_VERB}),\s*(?:and|but)\s+"
+    r"(?P<rest>.+)$",
+    re.DOTALL,
+)
 # The death toll was confirmed by the regional governor's office ...
 PASSIVE_BY = re.compile(
     r"^(?P<content>.+?)\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+"
-    r"(?P<verb>confirmed|reported|announced|disclosed|estimated|given|put|denied|disputed)\s+"
-    r"by\s+(?P<speaker>[^,]+?)(?:,.*)?[.!]?$",
+    r"(?P<verb>confirmed|reported|announced|disclosed|estimated|given|put|denied|disputed|"
+    r"advised|told|informed|warned|ordered|instructed)\s+"
+    r"by\s+(?P<speaker>[^,]+?)(?:\s+to\s+.*|,.*)?[.!]?$",
     re.DOTALL,
 )
 # "The manifest, released by Lindqvist Island Lines on Sunday, listed ...": the releaser's
@@ -386,6 +408,9 @@ ROLE_WORDS = (
     "engineer",
     "professor",
     "partner",
+    "teacher",
+    "headteacher",
+    "principal",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -488,4 +513,8 @@ ORGANIZATION_WORDS = (
     "inquiry",
     "directorate",
     "force",
+    "academy",
+    "network",
+    "forum",
+    "watch",
 )

@@ -114,7 +114,7 @@ _BODY_ROLE_APPOSITIVE = re.compile(
 _UNNAMED_GROUP = re.compile(
     r"^(?:(?:two|three|four|several|some|unnamed|anonymous|senior|\d+)\s+)+"
     r"(?P<rest>(?:[a-z][\w-]*\s+){0,2}(?:officials|sources|people|investigators|diplomats|"
-    r"officers|insiders|executives|employees|staff|residents|witnesses))$"
+    r"officers|insiders|executives|employees|staff|residents|witnesses|engineers|members))$"
 )
 # "Calloway Halvorsen Partners, the engineering firm that ..."
 _NAME_THEN_DESCRIPTION = re.compile(
@@ -151,7 +151,25 @@ _PART_OF = re.compile(
 # "a spokesperson for the Ministry of Mines and Energy"
 _ROLE_FOR_BODY = re.compile(
     r"^(?:(?:a|an|the|one|two|three|several|senior)\s+)*(?P<role>[a-z][\w-]*)\s+"
-    r"(?:for|of|at|with|from)\s+(?:the\s+)?(?P<body>[A-Z].+)$"
+    r"(?:for|of|at|with|from)\s+(?:the\s+)?(?:(?:regional|national|state|federal|local|county|"
+    r"city|provincial|municipal)\s+)?(?P<body>[A-Z].+)$"
+)
+# "three current Skyreach engineers": insiders of a named body
+_INSIDERS = re.compile(
+    r"^(?:(?:two|three|four|five|several|some|current|former|senior|unnamed|anonymous|\d+)\s+)+"
+    r"(?P<org>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*)\s+(?:employees|engineers|officials|staff|workers|"
+    r"executives|managers|insiders|sources|people|members|pilots|nurses|doctors|teachers|"
+    r"officers|investigators|scientists)$"
+)
+# "the head teacher, Dr Owen Pritchard": a role, then who holds it
+_ROLE_THEN_NAMED = re.compile(
+    r"^(?:the|a|an|its|their)\s+(?P<role>(?:[\w-]+\s+){0,2}[\w-]+),\s*"
+    r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?P<person>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\b"
+)
+# "the council's finance department": a part of a body speaks for the body
+_UNIT_OF = re.compile(
+    r"^(?P<org>[\w\s-]+?)'s\s+(?:[\w-]+\s+){0,2}(?:department|office|unit|team|division|"
+    r"press office|legal team|board)$"
 )
 # "Jasmine Achebe, the branch secretary": a person speaking for the body just mentioned
 _PERSON_THE_ROLE = re.compile(
@@ -246,6 +264,20 @@ def _clean(phrase: str) -> str:
     part = _PART_OF.match(_ARTICLE.sub("", phrase))
     if part:
         phrase = part.group("body")
+    phrase = re.sub(
+        r"^(?:figures|data|documents|papers|records)\s+(?:circulated|published|released|compiled|"
+        r"prepared|seen)\s+by\s+",
+        "",
+        phrase,
+    )
+    phrase = re.sub(
+        r"(?<=\w)\s+(?:ahead of|before|after|during|earlier|last|on|in)\s+(?:the\s+)?[a-z][\w\s]*$",
+        "",
+        phrase,
+    )
+    unit = _UNIT_OF.match(_ARTICLE.sub("", phrase))
+    if unit:
+        phrase = unit.group("org")
     phrase = re.sub(
         r"'s\s+(?:plans?|thinking|inquiry|investigation|review|work|legal team|staff|team)$",
         "",
@@ -461,11 +493,12 @@ class SpeakerMemory:
                 return speaker
         if noun in COMPANY_NOUNS:
             for sentence in (self.context, self.previous):  # a company just named comes first
+                opening = " ".join(sentence.lower().replace("\u2019", "'").split()[:6])
                 for name, speaker in self.by_name.items():
                     if (
                         speaker.person is None
                         and not speaker.is_person
-                        and name in sentence.lower().replace("\u2019", "'")
+                        and opening.removeprefix("the ").startswith(name)
                         and speaker.source not in self.outlets
                         and not set(name.split()) & (CIVIC_NOUNS | OUTLET_NAME_WORDS)
                     ):
@@ -531,6 +564,26 @@ class SpeakerMemory:
             set(ORGANIZATION_WORDS) | {"the", "a", "an"}
         ):
             return self._person_of(of_org.group("person"), self._body(of_org.group("org")))
+        insiders = _INSIDERS.match(flat)
+        if insiders:
+            return self.remember(self._known(insiders.group("org")) or Speaker(
+                source=self._body(insiders.group("org"))
+            ))
+        segments = [part.strip() for part in flat.split(",")]
+        while len(segments) > 1 and _LEADING_ADVERBIAL.match(segments[0]):
+            segments.pop(0)
+        role_named = _ROLE_THEN_NAMED.match(", ".join(segments))
+        if role_named and role_named.group("role").split()[-1].lower() in ROLE_WORDS:
+            named_here = [
+                re.sub(r"^(?:At|In|On|For|From)\s+", "", m.group(0))
+                for m in _NAMED_BODY.finditer(self.context)
+            ]
+            body = (
+                _ARTICLE.sub("", named_here[0])
+                if named_here
+                else (self.last_organization.source if self.last_organization else "")
+            )
+            return self._person_of(role_named.group("person"), body, role_named.group("role"))
         appositive = _BODY_ROLE_APPOSITIVE.match(flat)
         if appositive and appositive.group("role").split()[-1].lower() in ROLE_WORDS:
             organization = self._body(appositive.group("org"))
