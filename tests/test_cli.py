@@ -26,9 +26,9 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
-    assert "33 inserted" in first.output
+    assert "34 inserted" in first.output
     again = runner.invoke(app, ["demo"])
-    assert "0 inserted, 33 already present" in again.output
+    assert "0 inserted, 34 already present" in again.output
 
     result = runner.invoke(app, ["verify", "--json", "North Korean soldiers are in Russia"])
     assert result.exit_code == 0, result.output
@@ -43,7 +43,7 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
 
     (cli_env / "index" / "claims.faiss").unlink()
     rebuilt = runner.invoke(app, ["reindex"])
-    assert rebuilt.exit_code == 0 and "33 claims" in rebuilt.output
+    assert rebuilt.exit_code == 0 and "34 claims" in rebuilt.output
 
 
 def test_load_reports_rejected_rows_to_a_file_that_can_be_fixed_and_loaded_again(

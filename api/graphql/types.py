@@ -11,12 +11,15 @@ from api.graphql.context import GraphQLInfo
 from crosscheck.claims.models import Claim
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
+from crosscheck.timelines import service as timeline_service
+from crosscheck.timelines.service import Timeline
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import (
     MAX_TOP_K,
     Evidence,
     Verdict,
     Verification,
+    as_of_utc,
     verification_read,
 )
 
@@ -81,6 +84,7 @@ class ClaimType:
         stance: StanceType | None = None,  # type: ignore[valid-type]  # see StanceType
         top_k: int | None = None,
         include_same_source: bool = False,
+        as_of: datetime | None = None,
     ) -> list[EvidenceType]:
         runtime = info.context.runtime
         if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
@@ -95,14 +99,33 @@ class ClaimType:
                 judge=runtime.judge,
                 claim_id=self.id,
                 top_k=top_k or runtime.settings.default_top_k,
+                timeline_similarity=runtime.settings.timeline_similarity,
                 include_same_source=include_same_source,
+                as_of=as_of,
             )
         )
         return [
             EvidenceType.from_result(item)
             for item in verification.evidence
-            if stance is None or item.stance == stance
+            if item.stance is not Stance.UNRELATED and (stance is None or item.stance == stance)
         ]
+
+    @strawberry.field(
+        description="What this claim's source said on the matter over time, oldest first "
+        "(this claim included); the newest statement supersedes older ones"
+    )
+    async def timeline(self, info: GraphQLInfo, as_of: datetime | None = None) -> TimelineType:
+        runtime = info.context.runtime
+        timeline = await info.context.run(
+            lambda session: timeline_service.statement_timeline(
+                session=session,
+                claim_index=runtime.claim_index,
+                claim_id=self.id,
+                threshold=runtime.settings.timeline_similarity,
+                as_of=as_of_utc(as_of),
+            )
+        )
+        return TimelineType.from_result(timeline)
 
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
@@ -128,6 +151,11 @@ class EvidenceType:
     similarity: float
     confidence: float
     reasons: list[str]
+    superseded_by: int | None = strawberry.field(
+        description="A newer statement by the same source on the matter: this one no longer "
+        "counts towards the verdict"
+    )
+    current: bool = strawberry.field(description="Not superseded: it counts towards the verdict")
 
     @classmethod
     def from_result(cls, item: Evidence) -> EvidenceType:
@@ -137,7 +165,57 @@ class EvidenceType:
             similarity=round(item.similarity, 4),
             confidence=item.judgement.confidence,
             reasons=item.judgement.reasons,
+            superseded_by=item.superseded_by.id if item.superseded_by else None,
+            current=item.current,
         )
+
+
+@strawberry.type(
+    name="TimelineStatement",
+    description="A statement in a source's timeline: when, and whether a newer one replaced it",
+)
+class TimelineStatementType:
+    claim: ClaimType
+    stated_at: datetime | None
+    similarity: float = strawberry.field(description="Cosine similarity to the claim asked about")
+    current: bool
+    superseded_by: int | None = strawberry.field(
+        description="The newest statement that supersedes it"
+    )
+
+
+@strawberry.type(
+    name="Timeline",
+    description="A claim and its source's statements near it in meaning, oldest first",
+)
+class TimelineType:
+    claim: ClaimType
+    statements: list[TimelineStatementType]
+
+    @classmethod
+    def from_result(cls, timeline: Timeline) -> TimelineType:
+        return cls(
+            claim=ClaimType.from_row(timeline.claim),
+            statements=[
+                TimelineStatementType(
+                    claim=ClaimType.from_row(entry.claim),
+                    stated_at=entry.claim.stated_at,
+                    similarity=round(entry.similarity, 4),
+                    current=entry.current,
+                    superseded_by=entry.superseded_by.id if entry.superseded_by else None,
+                )
+                for entry in timeline.entries
+            ],
+        )
+
+
+@strawberry.type(
+    name="SourceTimeline",
+    description="A source's statements weighed by a verification, oldest first",
+)
+class SourceTimelineType:
+    source: SourceRefType
+    statements: list[EvidenceType]
 
 
 @strawberry.type(
@@ -155,10 +233,14 @@ class OriginSummaryType:
 @strawberry.type(name="Verification", description="A verdict and the evidence behind it")
 class VerificationType:
     verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    as_of: datetime | None
     summary: OriginSummaryType
     corroborating: list[EvidenceType]
     contradicting: list[EvidenceType]
     related: list[EvidenceType]
+    timelines: list[SourceTimelineType] = strawberry.field(
+        description="Per source, its statements weighed here, oldest first"
+    )
 
     @classmethod
     def from_result(cls, verification: Verification) -> VerificationType:
@@ -168,6 +250,7 @@ class VerificationType:
         read = verification_read(verification).summary
         return cls(
             verdict=verification.verdict,
+            as_of=verification.as_of,
             summary=OriginSummaryType(
                 corroborating_origins=read.corroborating_origins,
                 contradicting_origins=read.contradicting_origins,
@@ -182,6 +265,15 @@ class VerificationType:
             corroborating=group(Stance.CORROBORATES),
             contradicting=group(Stance.CONTRADICTS),
             related=group(Stance.DISCUSSES),
+            timelines=[
+                SourceTimelineType(
+                    source=SourceRefType(
+                        id=items[0].claim.source.id, name=items[0].claim.source.name
+                    ),
+                    statements=[EvidenceType.from_result(item) for item in items],
+                )
+                for items in verification.by_source()
+            ],
         )
 
 

@@ -254,6 +254,7 @@ def verify(
                     judge=runtime.judge,
                     request=request,
                     default_top_k=settings.default_top_k,
+                    timeline_similarity=settings.timeline_similarity,
                 )
             )
     except (ValidationError, CrosscheckError) as exc:
