@@ -6,9 +6,12 @@ from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.scalars import JSON
 
 from api.graphql.context import GraphQLInfo
 from crosscheck.claims.models import Claim
+from crosscheck.reviews import export as review_export
+from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
 from crosscheck.timelines import service as timeline_service
@@ -61,6 +64,23 @@ class SourceRefType:
     name: str
 
 
+@strawberry.type(name="Review", description="A fact-checker's published rating of a claim")
+class ReviewType:
+    reviewer: str
+    rating: str = strawberry.field(description="In the fact-checker's words (alternateName)")
+    url: str
+    reviewed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, review: ClaimReview) -> ReviewType:
+        return cls(
+            reviewer=review.reviewer,
+            rating=review.rating,
+            url=review.url,
+            reviewed_at=review.reviewed_at,
+        )
+
+
 @strawberry.type(
     name="Claim", description="One statement, attributed to the source that asserted it"
 )
@@ -74,6 +94,9 @@ class ClaimType:
     document_id: int | None
     polarity: str
     created_at: datetime
+    reviews: list[ReviewType] = strawberry.field(
+        description="Fact-checkers' ratings of this claim (imported ClaimReview)"
+    )
 
     @strawberry.field(
         description="Stored claims that bear on this one (other sources unless asked)"
@@ -127,6 +150,24 @@ class ClaimType:
         )
         return TimelineType.from_result(timeline)
 
+    @strawberry.field(
+        description="The current verdict as schema.org ClaimReview JSON-LD (a JSON object)"
+    )
+    async def claim_review(self, info: GraphQLInfo) -> JSON:
+        runtime, reviewer = info.context.runtime, info.context.reviewer
+        review = await info.context.run(
+            lambda session: review_export.review_stored_claim(
+                session=session,
+                claim_index=runtime.claim_index,
+                judge=runtime.judge,
+                claim_id=self.id,
+                top_k=runtime.settings.default_top_k,
+                timeline_similarity=runtime.settings.timeline_similarity,
+                reviewer=reviewer,
+            )
+        )
+        return JSON(review)
+
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
         return cls(
@@ -139,6 +180,7 @@ class ClaimType:
             document_id=claim.document_id,
             polarity=claim.polarity,
             created_at=claim.created_at,
+            reviews=[ReviewType.from_row(review) for review in claim.reviews],
         )
 
 

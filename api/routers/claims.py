@@ -6,14 +6,16 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 
-from api.deps import ClaimIndexDep, JudgeDep, SessionDep, SettingsDep
+from api.deps import ClaimIndexDep, JudgeDep, ReviewerDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
 from crosscheck.database import MAX_ID
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.reviews import export as review_export
 from crosscheck.timelines import service as timeline_service
 from crosscheck.timelines.schemas import TimelineRead, timeline_read
 from crosscheck.verdicts import service as verdict_service
@@ -122,3 +124,38 @@ def claim_timeline(
         as_of=as_of_utc(as_of),
     )
     return timeline_read(timeline)
+
+
+class JsonLdResponse(JSONResponse):
+    media_type = "application/ld+json"
+
+
+@router.get(
+    "/{claim_id}/claimreview",
+    summary="The claim's current verdict as schema.org ClaimReview JSON-LD",
+    response_class=JsonLdResponse,
+    responses={
+        200: {
+            "content": {"application/ld+json": {}},
+            "description": "A ClaimReview object (schema.org), as fact-checking tools read it",
+        }
+    },
+)
+def claim_review(
+    claim_id: ClaimId,
+    session: SessionDep,
+    claim_index: ClaimIndexDep,
+    judge: JudgeDep,
+    settings: SettingsDep,
+    reviewer: ReviewerDep,
+) -> JsonLdResponse:
+    review = review_export.review_stored_claim(
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        claim_id=claim_id,
+        top_k=settings.default_top_k,
+        timeline_similarity=settings.timeline_similarity,
+        reviewer=reviewer,
+    )
+    return JsonLdResponse(review)
