@@ -41,7 +41,10 @@ class Claim(Base):
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
     document: Mapped[Document | None] = relationship(lazy="select")
-    # Deleting a claim deletes its reviews in the database (ON DELETE CASCADE).
+    # Deleting a claim deletes its reviews (ON DELETE CASCADE does it for rows not loaded).
     reviews: Mapped[list[ClaimReview]] = relationship(
-        lazy="selectin", order_by="ClaimReview.id", passive_deletes=True
+        lazy="selectin",
+        order_by="ClaimReview.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )

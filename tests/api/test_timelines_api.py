@@ -73,7 +73,9 @@ def test_newer_statement_supersedes_older_one_in_the_verdict(
     # The council's denial no longer counts: its current statement corroborates.
     assert answer["verdict"] == "corroborated"
     assert answer["summary"]["contradicting_origins"] == 0
-    assert "Aster Shipping Council" in {s["name"] for s in answer["summary"]["corroborating_sources"]}
+    assert "Aster Shipping Council" in {
+        s["name"] for s in answer["summary"]["corroborating_sources"]
+    }
     # Superseded statements come after the ones that count, in their group.
     contradicting = answer["contradicting"]
     assert all(item["superseded_by"] is not None for item in contradicting)
@@ -179,7 +181,9 @@ def test_statements_of_one_occasion_and_undated_ones_supersede_nothing(
 
 def test_the_demo_sources_change_their_figures(demo_client: TestClient) -> None:
     """The NIS said 1,500, then 3,000; the US said "no indication", then "roughly 3,000"."""
-    answer = demo_client.post("/v1/verify", json={"text": "North Korean soldiers are in Russia"}).json()
+    answer = demo_client.post(
+        "/v1/verify", json={"text": "North Korean soldiers are in Russia"}
+    ).json()
     timelines = {t["source"]["name"]: t["statements"] for t in answer["timelines"]}
     us = timelines["US National Security Council"]
     assert us[0]["stated_at"].startswith("2024-10-16") and us[0]["stance"] == "contradicts"
