@@ -11,7 +11,9 @@ from api.routers.page import STATIC_DIR
 
 
 def test_browsers_are_sent_to_the_page_and_api_clients_get_json(client: TestClient) -> None:
-    page = client.get("/", headers={"accept": "text/html,application/xhtml+xml"}, follow_redirects=False)
+    page = client.get(
+        "/", headers={"accept": "text/html,application/xhtml+xml"}, follow_redirects=False
+    )
     assert page.status_code == 307 and page.headers["location"] == "/app/"
     index = client.get("/")
     assert index.status_code == 200 and index.json()["page"] == "/app/"

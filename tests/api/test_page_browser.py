@@ -74,7 +74,9 @@ def server(
     folder = tmp_path_factory.mktemp("page")
     database_url = f"sqlite:///{folder / 'page.db'}"
     upgrade(database_url)
-    runtime = Runtime(Settings(database_url=database_url, index_dir=folder / "index"), encoder=encoder)
+    runtime = Runtime(
+        Settings(database_url=database_url, index_dir=folder / "index"), encoder=encoder
+    )
     runtime.start(load_judge=False)
     load_demo(runtime)
     runtime.close()
@@ -88,7 +90,16 @@ def server(
     }
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "crosscheck.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "crosscheck.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -97,7 +108,9 @@ def server(
         deadline = time.monotonic() + 180
         while not _ready(base):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not become ready:\n{(folder / 'server.log').read_text()}")
+                raise AssertionError(
+                    f"server did not become ready:\n{(folder / 'server.log').read_text()}"
+                )
             time.sleep(0.25)
         yield base
     finally:
@@ -173,7 +186,10 @@ def test_readable_on_a_phone_and_linkable(browser: Any, server: str) -> None:
     from playwright.sync_api import expect
 
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
