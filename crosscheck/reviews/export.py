@@ -93,9 +93,7 @@ def explanation(answer: VerificationRead) -> str:
     if len(parts) == 1:
         parts.append("no statement from another source corroborates or contradicts it")
     superseded = sum(
-        1
-        for item in answer.corroborating + answer.contradicting
-        if item.superseded_by is not None
+        1 for item in answer.corroborating + answer.contradicting if item.superseded_by is not None
     )
     text = "; ".join(parts) + "."
     if superseded:
