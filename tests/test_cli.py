@@ -40,6 +40,12 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
 
     table = runner.invoke(app, ["verify", "North Korean soldiers are in Russia"])
     assert "Verdict: contested" in table.stdout
+    assert "superseded" in table.stdout
+    then = runner.invoke(
+        app, ["verify", "--json", "--as-of", "2024-10-17", "North Korean soldiers are in Russia"]
+    )
+    assert then.exit_code == 0, then.output
+    assert json.loads(then.stdout)["verdict"] == "contradicted"
 
     (cli_env / "index" / "claims.faiss").unlink()
     rebuilt = runner.invoke(app, ["reindex"])

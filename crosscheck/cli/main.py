@@ -7,6 +7,7 @@ import dataclasses
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -256,6 +257,10 @@ def demo(
 def verify(
     text: Annotated[str, typer.Argument(help="The statement to verify")],
     top_k: Annotated[int | None, typer.Option(help="Nearest claims to weigh")] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", help="Only what was known then (a date or time; UTC if no zone)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer")] = False,
 ) -> None:
     """Verify a statement against the stored claims and print the evidence."""
@@ -263,7 +268,7 @@ def verify(
     runtime = _runtime(settings)
     try:
         with runtime.session_factory() as session:
-            request = VerifyRequest(text=text, top_k=top_k)
+            request = VerifyRequest(text=text, top_k=top_k, as_of=as_of)
             answer = verification_read(
                 verdict_service.verify_text(
                     session=session,
@@ -287,7 +292,7 @@ def verify(
         table.add_column(column)
     for item in [*answer.corroborating, *answer.contradicting, *answer.related]:
         table.add_row(
-            item.stance.value,
+            item.stance.value + ("\nsuperseded" if item.superseded_by is not None else ""),
             item.claim.source.name,
             item.claim.text,
             f"{item.similarity:.2f}",

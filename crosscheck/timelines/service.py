@@ -1,12 +1,7 @@
 """Statements by one source that are near each other in meaning, in the order they were made.
 
-A newer statement supersedes an older one when both are dated, it was made later, on another
-occasion (not the same URL or document: statements of one briefing complement each other), and
-the two are at least ``threshold`` similar. Undated statements are never superseded and never
-supersede: nothing says which came first.
-
-``as_of`` keeps to what was known then: a claim counts from its ``stated_at``, or, when it has
-none, from when it was stored (``created_at``).
+Two statements of one source are one timeline when they are at least ``threshold`` similar; within
+it, the rules in ``rules.py`` say which supersedes which, and what was known at ``as_of``.
 """
 
 from __future__ import annotations
@@ -23,38 +18,11 @@ from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.timelines.exceptions import NotYetStatedError
+from crosscheck.timelines.rules import chronological_key, known_by, supersedes
 from embeddings.encoder import Vectors
 
 # A timeline holds at most this many of the source's nearest statements.
 MAX_STATEMENTS = 50
-
-
-def known_by(claim: Claim, as_of: datetime | None) -> bool:
-    """Whether the claim was stated (or, undated, stored) by ``as_of``; always without one."""
-    return as_of is None or (claim.stated_at or claim.created_at) <= as_of
-
-
-def same_occasion(a: Claim, b: Claim) -> bool:
-    """Statements from one URL or one document: parts of one briefing, not revisions."""
-    return (a.url is not None and a.url == b.url) or (
-        a.document_id is not None and a.document_id == b.document_id
-    )
-
-
-def supersedes(newer: Claim, older: Claim) -> bool:
-    """``newer`` was made after ``older`` on another occasion (similarity aside)."""
-    return (
-        newer.id != older.id
-        and newer.stated_at is not None
-        and older.stated_at is not None
-        and newer.stated_at > older.stated_at
-        and not same_occasion(newer, older)
-    )
-
-
-def chronological_key(claim: Claim) -> tuple[bool, datetime, int]:
-    """Oldest first; undated statements last, in the order they were stored."""
-    return (claim.stated_at is None, claim.stated_at or claim.created_at, claim.id)
 
 
 def vectors_of(claim_index: ClaimIndex, claims: Sequence[Claim]) -> Vectors:

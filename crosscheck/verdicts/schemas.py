@@ -13,7 +13,7 @@ from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimText
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.stance.schemas import Stance, StanceJudgement
-from crosscheck.timelines.service import chronological_key
+from crosscheck.timelines.rules import chronological_key
 
 
 class Verdict(enum.StrEnum):

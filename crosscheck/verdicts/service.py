@@ -12,7 +12,8 @@ from crosscheck.claims.models import Claim
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.sources import service as source_service
 from crosscheck.stance.schemas import Stance, StanceJudge
-from crosscheck.timelines.service import StatementHistory, known_by
+from crosscheck.timelines.rules import known_by
+from crosscheck.timelines.service import StatementHistory
 from crosscheck.verdicts.schemas import (
     Evidence,
     Verdict,
