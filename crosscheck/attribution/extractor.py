@@ -13,12 +13,12 @@ from crosscheck.attribution.patterns import (
     BODY_ISSUED,
     BOILERPLATE,
     CAPTION,
+    FINDINGS_OF,
+    MID_SENTENCE,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
     DOCUMENT_NOUNS,
-    FINDINGS_OF,
-    MID_SENTENCE,
     NO_COMMENT,
     PASSIVE_BY,
     PLAIN_SAY_VERBS,
@@ -185,8 +185,7 @@ _OPINION = re.compile(
     r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
     r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
     r"gambled|hard to \w+|waiting to happen|add up|(?:un)?convinced|first priority|"
-    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|"
-    r"sorry|worrying)\b",
+    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|worrying)\b",
     re.IGNORECASE,
 )
 # Feelings and promises in the first person, and predictions: nothing to check yet.

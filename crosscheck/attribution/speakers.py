@@ -566,10 +566,9 @@ class SpeakerMemory:
             return self._person_of(of_org.group("person"), self._body(of_org.group("org")))
         insiders = _INSIDERS.match(flat)
         if insiders:
-            return self.remember(
-                self._known(insiders.group("org"))
-                or Speaker(source=self._body(insiders.group("org")))
-            )
+            return self.remember(self._known(insiders.group("org")) or Speaker(
+                source=self._body(insiders.group("org"))
+            ))
         segments = [part.strip() for part in flat.split(",")]
         while len(segments) > 1 and _LEADING_ADVERBIAL.match(segments[0]):
             segments.pop(0)
