@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 from crosscheck.attribution.patterns import (
     ACCORDING_TO_FIRST,
     ACCORDING_TO_LAST,
+    ACCORDING_TO_MID,
     BODY_DOCUMENT_SAYS,
     BODY_ISSUED,
     BOILERPLATE,
     CAPTION,
-    FINDINGS_OF,
-    MID_SENTENCE,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
+    DOCUMENT_BY,
     DOCUMENT_NOUNS,
+    FINDINGS_OF,
+    MID_SENTENCE,
     NO_COMMENT,
+    OWN_DOCUMENT,
     PASSIVE_BY,
     PLAIN_SAY_VERBS,
     PUT_FIGURE_AT,
@@ -28,6 +31,7 @@ from crosscheck.attribution.patterns import (
     QUOTE_THEN_SPEAKER,
     RELAY_VERBS,
     RELEASED_BY,
+    SECOND_CLAUSE_SPEAKS,
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
     SUBJECT,
@@ -106,6 +110,10 @@ def _candidates(sentence: str) -> list[_Match]:
                     by_subject.append(_Match(subject.group("subject"), reading.content, "put"))
             else:
                 found.append(reading)
+    match = ACCORDING_TO_MID.match(sentence)
+    if match and not _owned_document(match.group("speaker")):
+        content = f"{match.group('content')}, {match.group('rest')}"
+        found.append(_Match(match.group("speaker"), content, "according to"))
     match = CONTENT_THEN_SPEAKER.match(sentence)
     if match and len(match.group("content").split()) >= 3:
         speaker = match.group("speaker1") or match.group("speaker2")
@@ -126,6 +134,11 @@ def _candidates(sentence: str) -> list[_Match]:
         match = pattern.match(sentence)
         if match:
             found.append(_Match(match.group("speaker"), sentence, "put"))
+    match = DOCUMENT_BY.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker"), sentence, "put"))
+    if OWN_DOCUMENT.match(sentence):
+        found.append(_Match("it", sentence, "put"))
     match = PASSIVE_BY.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), sentence, match.group("verb")))
@@ -134,7 +147,9 @@ def _candidates(sentence: str) -> list[_Match]:
         found.append(_Match(match.group("speaker") or match.group("body"), sentence, "put"))
     match = MID_SENTENCE.match(sentence)
     if match:
-        content = f"{match.group('content')}, and {match.group('rest')}"
+        rest = match.group("rest")
+        joined = rest if re.match(r"(?:and|but)\b", rest) else f"and {rest}"
+        content = f"{match.group('content')}, {joined}"
         found.append(_Match(match.group("speaker"), content, match.group("verb")))
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
@@ -185,7 +200,8 @@ _OPINION = re.compile(
     r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
     r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
     r"gambled|hard to \w+|waiting to happen|add up|(?:un)?convinced|first priority|"
-    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|worrying)\b",
+    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|"
+    r"worrying)\b",
     re.IGNORECASE,
 )
 # Feelings and promises in the first person, and predictions: nothing to check yet.
@@ -234,8 +250,21 @@ def _opens_quote(sentence: str) -> bool:
     return sentence.strip()[:1] in QUOTE_OPEN
 
 
+def _clauses(sentence: Sentence) -> list[Sentence]:
+    """The sentence, or its two clauses when the second names a speaker of its own."""
+    match = SECOND_CLAUSE_SPEAKS.match(sentence.text)
+    if match is None or _opens_quote(sentence.text):
+        return [sentence]
+    first_end = sentence.start + match.end("first")
+    second_start = sentence.start + match.start("second")
+    return [
+        Sentence(match.group("first") + ".", sentence.start, first_end),
+        Sentence(match.group("second"), second_start, sentence.end),
+    ]
+
+
 def _lines(text: str) -> list[Sentence]:
-    """Sentences of every line (paragraph) of ``text``, with offsets into ``text``."""
+    """Sentences (or clauses) of every line (paragraph) of ``text``, with offsets into it."""
     sentences: list[Sentence] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -243,9 +272,8 @@ def _lines(text: str) -> list[Sentence]:
             offset += len(line)
             continue
         for sentence in split_sentences(line):
-            sentences.append(
-                Sentence(sentence.text, offset + sentence.start, offset + sentence.end)
-            )
+            located = Sentence(sentence.text, offset + sentence.start, offset + sentence.end)
+            sentences.extend(_clauses(located))
         offset += len(line)
     return sentences
 
@@ -259,7 +287,7 @@ def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
     first = SpeakerMemory()
     first.learn_mentions(text)
     _extract(text, publisher, first)
-    second = SpeakerMemory(by_name=dict(first.by_name), text=text)
+    second = SpeakerMemory(by_name=dict(first.by_name), text=text, described=first.described)
     return _extract(text, publisher, second)
 
 
@@ -276,6 +304,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         speaker: Speaker | None = None
         found: _Match | None = None
         memory.previous, memory.context = memory.context, sentence.text
+        memory.position = sentence.start
         for candidate in _candidates(sentence.text):
             speaker = memory.resolve(candidate.speaker_phrase)
             if speaker is not None:

@@ -77,7 +77,9 @@ _REPORTS_FROM = re.compile(
     r"^(?:(?:two|three|four|several|senior|unnamed|anonymous|\d+)\s+)*"
     r"(?P<who>reports?|sources?|officials?|investigators?|intelligence|media|people|"
     r"statements?|filings?|releases?|documents?|detectives|staff|employees|workers|"
-    r"spokespeople|figures|data|members)\s+"
+    r"spokespeople|figures|data|members|inspectors|engineers|officers|nurses|doctors|"
+    r"scientists|diplomats|lawyers|managers|executives|insiders|auditors|experts|researchers|"
+    r"employees|pilots|soldiers|guards|analysts)\s+"
     r"(?:familiar\s+with(?:\s+the\s+(?:matter|situation|talks|plans?|inquiry)\s+at)?|"
     r"from|in|at|of|with|close to|inside|within)\s+(?P<where>.+)$",
     re.IGNORECASE,
@@ -118,9 +120,15 @@ _UNNAMED_GROUP = re.compile(
 )
 # "Calloway Halvorsen Partners, the engineering firm that ..."
 _NAME_THEN_DESCRIPTION = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’&-]+){0,4}),\s+(?:the|a|an)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w'’&-]+){0,4}),\s+(?:the|a|an)\s+"
     r"(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:that|which|whose|who|behind|based|in|of|for)\b"
 )
+# "Stefan Achterberg of the Progressive Alliance", wherever the text introduces him
+_PERSON_OF_NAMED_BODY = re.compile(
+    r"\b(?P<person>[A-Z][a-z]+\s+[A-Z][\w'’-]+)\s+(?:of|from)\s+"
+    r"(?P<org>(?:the\s+)?[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w'’&-]*){0,5})"
+)
+_LEADING_PREPOSITION = re.compile(r"^(?:For|In|At|On|To|From|By|With|Of)\s+")
 # "the residents' group Clean Water Ashcombe", "the miner Brightvale"
 _DESCRIBED_NAME = re.compile(
     r"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+"
@@ -242,8 +250,22 @@ def _name_segment(phrase: str) -> str:
     return name
 
 
+# "On Tuesday the inquiry", "Late on Friday the ministry": when, not who
+_LEADING_WHEN = re.compile(
+    r"^(?i:(?:late|early|earlier|later)\s+)?(?i:on|in|by|at)\s+(?:[A-Z]\w+|\d\w*)"
+    r"(?:\s+\d{1,2})?,?\s+(?=\S)"
+)
+# "Regional broadcaster Radio Halvard", "the trade publication Food Industry Monitor"
+_OUTLET_DESCRIPTION = re.compile(
+    r"^(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:broadcaster|newspaper|daily|publication|news\s+agency|"
+    r"website|magazine|outlet|channel|station|tabloid|weekly|paper|news\s+site)\s+(?=[A-Z])"
+)
+
+
 def _clean(phrase: str) -> str:
     phrase = " ".join(phrase.replace("\u2019", "'").split()).strip(' ,.;:"“”')
+    phrase = _LEADING_WHEN.sub("", phrase)
+    phrase = _OUTLET_DESCRIPTION.sub("", phrase)
     phrase = _name_segment(phrase)
     phrase = re.sub(r"\s+(?:later|also|again|earlier|previously|separately|too)$", "", phrase)
     # "the country's coast guard" is the coast guard
@@ -342,7 +364,10 @@ class SpeakerMemory:
     )
     # "a criminal group calling itself Black Lantern": "the group" -> Black Lantern
     descriptors: dict[str, Speaker] = field(default_factory=dict)
+    # "Halden Analytical, an independent laboratory": where the text describes a body by a noun
+    described: list[tuple[int, str, Speaker]] = field(default_factory=list)
     text: str = ""
+    position: int = 0  # where the sentence being read starts in ``text``
 
     context: str = ""  # the sentence being read
     previous: str = ""  # the sentence before it
@@ -398,16 +423,21 @@ class SpeakerMemory:
             name = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if len(name.split()) >= 2:
                 self.by_name.setdefault(name.lower(), Speaker(source=name))
-        for match in _NAME_THEN_DESCRIPTION.finditer(text):
-            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
-            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
-                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
-                self.descriptors.setdefault(noun, body)
-        for match in _DESCRIBED_NAME.finditer(text):
-            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
-            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
-                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
-                self.descriptors.setdefault(noun, body)
+        for pattern in (_NAME_THEN_DESCRIPTION, _DESCRIBED_NAME):
+            for match in pattern.finditer(text):
+                noun = match.group("noun")
+                name = _LEADING_PREPOSITION.sub("", match.group("name").replace("\u2019", "'"))
+                if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
+                    body = self.by_name.setdefault(name.lower(), Speaker(source=name))
+                    self.described.append((match.start(), noun, body))
+        self.described.sort(key=lambda mention: mention[0])
+        for match in _PERSON_OF_NAMED_BODY.finditer(text):
+            person = match.group("person").replace("\u2019", "'")
+            org = self._known(_ARTICLE.sub("", match.group("org").replace("\u2019", "'")))
+            if org is not None and org.person is None and not _HONORIFIC.match(person):
+                speaker = Speaker(source=org.source, person=person)
+                for name in (person, person.split()[-1]):
+                    self.by_name.setdefault(name.lower(), speaker)
 
     def reported(
         self, outlet: Speaker, origin: Speaker | None, cited_as: str | None = None
@@ -480,12 +510,20 @@ class SpeakerMemory:
         """The body a bare noun refers back to: "the newspaper", "the company", "the unit"."""
         if noun in self.descriptors:
             return self.descriptors[noun]
+        described_before = [
+            body
+            for start, described, body in self.described
+            if start < self.position
+            and (described == noun or described in NOUN_SYNONYMS.get(noun, ()))
+        ]
+        if described_before:  # the latest body the text described with this noun
+            return described_before[-1]
         for match in _NAMED_BODY.finditer(self.context):
             named = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if _names_noun(named.lower(), noun):  # "X's Foreign Ministry ..., a ministry official"
                 return self._known(named) or Speaker(source=named)
         if noun in OUTLET_NOUNS:
-            return self.last_outlet
+            return self.last_outlet or self._latest_outlet_named()
         for name, speaker in reversed(list(self.by_name.items())):
             if any(_names_noun(name, n) for n in (noun, *NOUN_SYNONYMS.get(noun, ()))) and (
                 speaker.person is None
@@ -515,6 +553,18 @@ class SpeakerMemory:
             if companies:
                 return max(companies, key=lambda speaker: self._salience(speaker.source))
         return None
+
+    def _latest_outlet_named(self) -> Speaker | None:
+        """The news outlet the text named last before the sentence being read."""
+        before = self.text[: self.position]
+        outlets = [
+            (before.rfind(speaker.source), speaker)
+            for name, speaker in self.by_name.items()
+            if speaker.person is None
+            and (speaker.source in self.outlets or set(name.split()) & OUTLET_NAME_WORDS)
+        ]
+        named = [(at, speaker) for at, speaker in outlets if at >= 0]
+        return max(named, key=lambda pair: pair[0])[1] if named else None
 
     def _salience(self, name: str) -> int:
         """How often the text names a body, by its full name or its first word."""
@@ -566,9 +616,10 @@ class SpeakerMemory:
             return self._person_of(of_org.group("person"), self._body(of_org.group("org")))
         insiders = _INSIDERS.match(flat)
         if insiders:
-            return self.remember(self._known(insiders.group("org")) or Speaker(
-                source=self._body(insiders.group("org"))
-            ))
+            return self.remember(
+                self._known(insiders.group("org"))
+                or Speaker(source=self._body(insiders.group("org")))
+            )
         segments = [part.strip() for part in flat.split(",")]
         while len(segments) > 1 and _LEADING_ADVERBIAL.match(segments[0]):
             segments.pop(0)
