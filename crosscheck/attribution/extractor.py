@@ -35,6 +35,7 @@ from crosscheck.attribution.patterns import (
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
     SUBJECT,
+    SUBJECT_CITING,
     TELLING_VERBS,
 )
 from crosscheck.attribution.speakers import Speaker, SpeakerMemory
@@ -69,6 +70,7 @@ class _Match:
     verb: str
     cited: str | None = None
     told: str | None = None
+    document: bool = False  # the speaker is the author of a report, audit or notice
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
@@ -105,7 +107,7 @@ def _candidates(sentence: str) -> list[_Match]:
             cited = match.groupdict().get("cited")
             reading = _Match(match.group("speaker"), match.group("content"), "according to", cited)
             if _owned_document(match.group("speaker")):
-                subject = SUBJECT.match(match.group("content"))
+                subject = SUBJECT.match(_LEADING_PHRASE.sub("", match.group("content")))
                 if subject:
                     by_subject.append(_Match(subject.group("subject"), reading.content, "put"))
             else:
@@ -115,7 +117,9 @@ def _candidates(sentence: str) -> list[_Match]:
         content = f"{match.group('content')}, {match.group('rest')}"
         found.append(_Match(match.group("speaker"), content, "according to"))
     match = CONTENT_THEN_SPEAKER.match(sentence)
-    if match and len(match.group("content").split()) >= 3:
+    # "..., denied the report": a verb that takes an object does not invert with its speaker
+    inverted_object = match is not None and (match.group("verb1") or "").lower() in _TAKES_OBJECT
+    if match and len(match.group("content").split()) >= 3 and not inverted_object:
         speaker = match.group("speaker1") or match.group("speaker2")
         verb = match.group("verb1") or match.group("verb2")
         audience = match.group("audience")
@@ -130,21 +134,20 @@ def _candidates(sentence: str) -> list[_Match]:
         # "Austin highlighted the risks" needs its verb; "Kirby said the troops..." does not.
         content = match.group("content") if said else sentence
         found.append(_Match(match.group("speaker"), content, verb, cited, relay))
-    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS, RELEASED_BY, BODY_ISSUED):
+    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS, RELEASED_BY, BODY_ISSUED, DOCUMENT_BY):
         match = pattern.match(sentence)
         if match:
-            found.append(_Match(match.group("speaker"), sentence, "put"))
-    match = DOCUMENT_BY.match(sentence)
-    if match:
-        found.append(_Match(match.group("speaker"), sentence, "put"))
+            is_document = pattern in (BODY_DOCUMENT_SAYS, DOCUMENT_BY)
+            found.append(_Match(match.group("speaker"), sentence, "put", document=is_document))
     if OWN_DOCUMENT.match(sentence):
-        found.append(_Match("it", sentence, "put"))
+        found.append(_Match("it", sentence, "put", document=True))
     match = PASSIVE_BY.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), sentence, match.group("verb")))
     match = FINDINGS_OF.match(sentence)
     if match:
-        found.append(_Match(match.group("speaker") or match.group("body"), sentence, "put"))
+        speaker_phrase = match.group("speaker") or match.group("body")
+        found.append(_Match(speaker_phrase, sentence, "put", document=True))
     match = MID_SENTENCE.match(sentence)
     if match:
         rest = match.group("rest")
@@ -154,7 +157,20 @@ def _candidates(sentence: str) -> list[_Match]:
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
-    return found + by_subject
+    match = SUBJECT_CITING.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker"), sentence, "put"))
+    # "ballots were later rejected": a passive verb has no speaker
+    return [m for m in found + by_subject if not _PASSIVE_TAIL.search(m.speaker_phrase)]
+
+
+_TAKES_OBJECT = DENIAL_VERBS | {"blamed", "blames", "attributed", "accused", "accuses", "called"}
+_PASSIVE_TAIL = re.compile(r"\b(?:was|were|been|be|being|is|are)(?:\s+\w+ly|\s+later|\s+also)?$")
+
+
+_LEADING_PHRASE = re.compile(
+    r"^(?:At|In|On|By|Since|After|Before|During|Last|This|Earlier|Later)\b[^,]{0,40},\s+"
+)
 
 
 def _owned_document(phrase: str) -> bool:
@@ -314,6 +330,8 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         polarity = Polarity.ASSERTS
         content = sentence.text
         if found is not None and speaker is not None:
+            if found.document:
+                memory.last_document = speaker
             denial = found.verb.lower() in DENIAL_VERBS
             polarity = Polarity.DENIES if denial else Polarity.ASSERTS
             # "X dismissed the reports as propaganda" loses its sense without the verb.

@@ -98,6 +98,9 @@ SPEECH_VERBS = (
     "replied",
     "accused",
     "accuses",
+    "blamed",
+    "blames",
+    "attributed",
     *sorted(DENIAL_VERBS),
 )
 PARTICIPLE_VERBS = ("warning", "saying", "adding", "noting", "stressing", "insisting", "arguing")
@@ -188,11 +191,13 @@ ACCORDING_TO_FIRST = re.compile(
 # carried out by the Parents' Forum found ..." / "A council workforce survey ... found ...".
 FINDINGS_OF = re.compile(
     r"^(?:(?:Data|Figures|Records|Images|Footage|Analysis|Tracking|Statistics|Numbers|Results)"
-    r"\s+(?:compiled\s+|published\s+|released\s+|gathered\s+)?(?:from|by|of)\s+"
+    r"\s+(?:from\s+[\w\s-]{1,40}?\s+(?=(?:analy[sz]ed|compiled|gathered|collected|processed)\s))?"
+    r"(?:compiled\s+|published\s+|released\s+|gathered\s+|analy[sz]ed\s+|collected\s+|"
+    r"processed\s+)?(?:from|by|of)\s+"
     r"|(?:A|An|The)\s+(?:[\w,-]+\s+){0,6}?(?:carried\s+out|conducted|commissioned|published|"
     r"compiled|run)\s+by\s+)"
-    r"(?P<speaker>[^,]+?)(?:,[^,]*,)?\s+(?:\w+\s+)?(?:showed|shows|found|finds|suggested|"
-    r"suggests|indicated|indicates|revealed|listed|put|concluded|recorded)\b"
+    r"(?P<speaker>[^,]+?)(?:,[^,]*,)?\s+(?:\w+ly\s+)?(?:showed|shows|found|finds|suggested|"
+    r"suggests|indicated|indicates|revealed|listed|put|placed|concluded|recorded)\b"
     r"|^(?:A|An)\s+(?P<body>[a-z]+)\s+(?:[\w-]+\s+){0,2}(?:survey|report|review|audit|study|"
     r"analysis|poll)\b(?:\s+\w+){0,4}?\s+(?:found|showed|shows|concluded|put)\b",
     re.DOTALL,
@@ -224,8 +229,14 @@ OWN_DOCUMENT = re.compile(
 # "Lawyers filed a petition on Friday, and a court clerk confirmed that a hearing was set": two
 # statements, each with its own speaker.
 SECOND_CLAUSE_SPEAKS = re.compile(
-    rf"^(?P<first>.{{30,}}?),\s+(?:and|but|while)\s+(?P<second>(?:(?:a|an|the)\s+)?"
-    rf"(?:[\w'’-]+\s+){{1,5}}?(?:{_VERB})\s+that\s+.+)$",
+    rf"^(?P<first>.{{30,}}?)(?:,\s+(?:and|but|while)|,?\s+after)\s+(?P<second>(?:(?:a|an|the)\s+)?"
+    rf"(?:[\w'’-]+\s+){{1,5}}?(?:(?:{_VERB})\s+that|said|says)\s+.+)$",
+    re.DOTALL,
+)
+# "Stanmore Ratings placed the bank's rating on review, citing ...": the subject gives its reason
+SUBJECT_CITING = re.compile(
+    r"^(?P<speaker>[^,]{3,60}?)\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?[a-z]+ed\b[^,]{0,120},"
+    r"\s*citing\b",
     re.DOTALL,
 )
 # "The ballot will close on 5 December, the association said, and any walkout could ..."
@@ -461,6 +472,10 @@ ROLE_WORDS = (
     "clerk",
     "registrar",
     "judge",
+    "doctor",
+    "nurse",
+    "physician",
+    "surgeon",
 )
 ORGANIZATION_WORDS = (
     "ministry",
