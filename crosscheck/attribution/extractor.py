@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 from crosscheck.attribution.patterns import (
     ACCORDING_TO_FIRST,
     ACCORDING_TO_LAST,
+    ACCORDING_TO_MID,
     BODY_DOCUMENT_SAYS,
     BODY_ISSUED,
     BOILERPLATE,
     CAPTION,
-    FINDINGS_OF,
-    MID_SENTENCE,
     CONTENT_THEN_SPEAKER,
     DATELINE,
     DENIAL_VERBS,
+    DOCUMENT_BY,
     DOCUMENT_NOUNS,
+    FINDINGS_OF,
+    MID_SENTENCE,
     NO_COMMENT,
+    OWN_DOCUMENT,
     PASSIVE_BY,
     PLAIN_SAY_VERBS,
     PUT_FIGURE_AT,
@@ -28,9 +31,11 @@ from crosscheck.attribution.patterns import (
     QUOTE_THEN_SPEAKER,
     RELAY_VERBS,
     RELEASED_BY,
+    SECOND_CLAUSE_SPEAKS,
     SPEAKER_THEN_CONTENT,
     SPEAKER_THEN_PARTICIPLE,
     SUBJECT,
+    SUBJECT_CITING,
     TELLING_VERBS,
 )
 from crosscheck.attribution.speakers import Speaker, SpeakerMemory
@@ -65,6 +70,7 @@ class _Match:
     verb: str
     cited: str | None = None
     told: str | None = None
+    document: bool = False  # the speaker is the author of a report, audit or notice
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
@@ -101,13 +107,19 @@ def _candidates(sentence: str) -> list[_Match]:
             cited = match.groupdict().get("cited")
             reading = _Match(match.group("speaker"), match.group("content"), "according to", cited)
             if _owned_document(match.group("speaker")):
-                subject = SUBJECT.match(match.group("content"))
+                subject = SUBJECT.match(_LEADING_PHRASE.sub("", match.group("content")))
                 if subject:
                     by_subject.append(_Match(subject.group("subject"), reading.content, "put"))
             else:
                 found.append(reading)
+    match = ACCORDING_TO_MID.match(sentence)
+    if match and not _owned_document(match.group("speaker")):
+        content = f"{match.group('content')}, {match.group('rest')}"
+        found.append(_Match(match.group("speaker"), content, "according to"))
     match = CONTENT_THEN_SPEAKER.match(sentence)
-    if match and len(match.group("content").split()) >= 3:
+    # "..., denied the report": a verb that takes an object does not invert with its speaker
+    inverted_object = match is not None and (match.group("verb1") or "").lower() in _TAKES_OBJECT
+    if match and len(match.group("content").split()) >= 3 and not inverted_object:
         speaker = match.group("speaker1") or match.group("speaker2")
         verb = match.group("verb1") or match.group("verb2")
         audience = match.group("audience")
@@ -122,24 +134,43 @@ def _candidates(sentence: str) -> list[_Match]:
         # "Austin highlighted the risks" needs its verb; "Kirby said the troops..." does not.
         content = match.group("content") if said else sentence
         found.append(_Match(match.group("speaker"), content, verb, cited, relay))
-    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS, RELEASED_BY, BODY_ISSUED):
+    for pattern in (PUT_FIGURE_AT, BODY_DOCUMENT_SAYS, RELEASED_BY, BODY_ISSUED, DOCUMENT_BY):
         match = pattern.match(sentence)
         if match:
-            found.append(_Match(match.group("speaker"), sentence, "put"))
+            is_document = pattern in (BODY_DOCUMENT_SAYS, DOCUMENT_BY)
+            found.append(_Match(match.group("speaker"), sentence, "put", document=is_document))
+    if OWN_DOCUMENT.match(sentence):
+        found.append(_Match("it", sentence, "put", document=True))
     match = PASSIVE_BY.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), sentence, match.group("verb")))
     match = FINDINGS_OF.match(sentence)
     if match:
-        found.append(_Match(match.group("speaker") or match.group("body"), sentence, "put"))
+        speaker_phrase = match.group("speaker") or match.group("body")
+        found.append(_Match(speaker_phrase, sentence, "put", document=True))
     match = MID_SENTENCE.match(sentence)
     if match:
-        content = f"{match.group('content')}, and {match.group('rest')}"
+        rest = match.group("rest")
+        joined = rest if re.match(r"(?:and|but)\b", rest) else f"and {rest}"
+        content = f"{match.group('content')}, {joined}"
         found.append(_Match(match.group("speaker"), content, match.group("verb")))
     match = SPEAKER_THEN_PARTICIPLE.match(sentence)
     if match:
         found.append(_Match(match.group("speaker"), match.group("content"), match.group("verb")))
-    return found + by_subject
+    match = SUBJECT_CITING.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker"), sentence, "put"))
+    # "ballots were later rejected": a passive verb has no speaker
+    return [m for m in found + by_subject if not _PASSIVE_TAIL.search(m.speaker_phrase)]
+
+
+_TAKES_OBJECT = DENIAL_VERBS | {"blamed", "blames", "attributed", "accused", "accuses", "called"}
+_PASSIVE_TAIL = re.compile(r"\b(?:was|were|been|be|being|is|are)(?:\s+\w+ly|\s+later|\s+also)?$")
+
+
+_LEADING_PHRASE = re.compile(
+    r"^(?:At|In|On|By|Since|After|Before|During|Last|This|Earlier|Later)\b[^,]{0,40},\s+"
+)
 
 
 def _owned_document(phrase: str) -> bool:
@@ -185,7 +216,8 @@ _OPINION = re.compile(
     r"feared|hope|shame|disgrace|outrage(?:ous)?|wonderful|terrible|disaster waiting|insult|"
     r"nightmare|unacceptable|ridiculous|absurd|appalling|shameful|scandal(?:ous)?|soft targets?|"
     r"gambled|hard to \w+|waiting to happen|add up|(?:un)?convinced|first priority|"
-    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|worrying)\b",
+    r"in good conscience|questions (?:are|were|remain)|the only thing|most thoroughly|sorry|"
+    r"worrying)\b",
     re.IGNORECASE,
 )
 # Feelings and promises in the first person, and predictions: nothing to check yet.
@@ -234,8 +266,21 @@ def _opens_quote(sentence: str) -> bool:
     return sentence.strip()[:1] in QUOTE_OPEN
 
 
+def _clauses(sentence: Sentence) -> list[Sentence]:
+    """The sentence, or its two clauses when the second names a speaker of its own."""
+    match = SECOND_CLAUSE_SPEAKS.match(sentence.text)
+    if match is None or _opens_quote(sentence.text):
+        return [sentence]
+    first_end = sentence.start + match.end("first")
+    second_start = sentence.start + match.start("second")
+    return [
+        Sentence(match.group("first") + ".", sentence.start, first_end),
+        Sentence(match.group("second"), second_start, sentence.end),
+    ]
+
+
 def _lines(text: str) -> list[Sentence]:
-    """Sentences of every line (paragraph) of ``text``, with offsets into ``text``."""
+    """Sentences (or clauses) of every line (paragraph) of ``text``, with offsets into it."""
     sentences: list[Sentence] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -243,9 +288,8 @@ def _lines(text: str) -> list[Sentence]:
             offset += len(line)
             continue
         for sentence in split_sentences(line):
-            sentences.append(
-                Sentence(sentence.text, offset + sentence.start, offset + sentence.end)
-            )
+            located = Sentence(sentence.text, offset + sentence.start, offset + sentence.end)
+            sentences.extend(_clauses(located))
         offset += len(line)
     return sentences
 
@@ -259,7 +303,7 @@ def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
     first = SpeakerMemory()
     first.learn_mentions(text)
     _extract(text, publisher, first)
-    second = SpeakerMemory(by_name=dict(first.by_name), text=text)
+    second = SpeakerMemory(by_name=dict(first.by_name), text=text, described=first.described)
     return _extract(text, publisher, second)
 
 
@@ -276,6 +320,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         speaker: Speaker | None = None
         found: _Match | None = None
         memory.previous, memory.context = memory.context, sentence.text
+        memory.position = sentence.start
         for candidate in _candidates(sentence.text):
             speaker = memory.resolve(candidate.speaker_phrase)
             if speaker is not None:
@@ -285,6 +330,8 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         polarity = Polarity.ASSERTS
         content = sentence.text
         if found is not None and speaker is not None:
+            if found.document:
+                memory.last_document = speaker
             denial = found.verb.lower() in DENIAL_VERBS
             polarity = Polarity.DENIES if denial else Polarity.ASSERTS
             # "X dismissed the reports as propaganda" loses its sense without the verb.

@@ -98,6 +98,9 @@ SPEECH_VERBS = (
     "replied",
     "accused",
     "accuses",
+    "blamed",
+    "blames",
+    "attributed",
     *sorted(DENIAL_VERBS),
 )
 PARTICIPLE_VERBS = ("warning", "saying", "adding", "noting", "stressing", "insisting", "arguing")
@@ -136,12 +139,19 @@ SPEAKER_THEN_PARTICIPLE = re.compile(
     rf"\s+(?:that\s+)?(?P<content>.+)$",
     re.DOTALL,
 )
+# Whom a statement was told: an outlet ("told Reuters") or a generic audience ("told reporters").
+_AUDIENCE = (
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}"
+    r"|(?:the\s+)?(?:paper|newspaper|reporters|journalists|broadcaster|agency|station|magazine)\b"
+)
 # X said (that) ... / X told Reuters that ... / X dismissed the reports as ...
 SPEAKER_THEN_CONTENT = re.compile(
     rf"^(?P<speaker>.+?)(?:,\s*citing\s+(?P<cited_first>[^,]+),)?"
     rf"\s+(?:has\s+|have\s+|had\s+)?(?:\w+ly\s+|also\s+)?(?P<verb>{_VERB})"
-    rf"(?:\s+(?:on|in|at)\s+[A-Z]\w+(?:\s+\w+)?|\s+(?:last|this|earlier|late|early)\s+\w+)?"
-    rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?"
+    rf"(?:\s+(?:(?:late|early|earlier|later)\s+)?(?:on|in|at)\s+[A-Z]\w+(?:\s+\w+)?"
+    rf"|\s+(?:last|this|earlier|late|early)\s+\w+)?"
+    rf"(?:\s+(?P<audience>{_AUDIENCE}))?"
     rf"(?:,?\s+citing\s+(?P<cited>[^,]+?),)?"
     rf"(?:\s*,)?\s+(?P<that>that\s+)?(?P<content>.+)$",
     re.DOTALL,
@@ -149,7 +159,7 @@ SPEAKER_THEN_CONTENT = re.compile(
 # X put the number of cancelled operations at more than 400 / X has put the figure at ...
 PUT_FIGURE_AT = re.compile(
     r"^(?P<speaker>.+?)\s+(?:has\s+|have\s+|had\s+)?(?:also\s+|\w+ly\s+)?puts?\s+"
-    r"(?P<content>(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,6}?(?:[\w-]+)\s*,?\s+"
+    r"(?P<content>(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,10}?(?:[\w-]+)\s*,?\s+"
     r"(?:at|lower|higher|closer|nearer|as high as|as low as)\b.*)$",
     re.DOTALL,
 )
@@ -157,16 +167,18 @@ PUT_FIGURE_AT = re.compile(
 BODY_DOCUMENT_SAYS = re.compile(
     r"^(?P<speaker>(?:[Tt]he\s+)?[\w\s]+?)['’]s?\s+(?:own\s+)?(?:[\w-]+\s+){0,2}"
     r"(?:bulletin|statement|report|figures|data|records|filing|website|letter|memo|release|"
-    r"presentation|tally|count|accounts|survey|audit|log)\s+(?:\w+\s+)?"
-    r"(?:listed|showed|shows|said|says|put|recorded|records|counted|stated|found|estimated|"
-    r"reported|gave|lists)\b",
+    r"presentation|tally|count|accounts|survey|audit|log|readings|measurements|estimates?|"
+    r"projections?|forecasts?|tests?|results|findings|analysis|review|study|notice|minutes)"
+    r"(?:\s*,[^,]{1,80},)?\s+(?:\w+\s+)?"
+    r"(?:listed|showed|shows|said|says|put|recorded|records|counted|stated|found|finds|estimated|"
+    r"reported|gave|lists|concluded|suggested|indicated|revealed)\b",
     re.DOTALL,
 )
 # ..., X said.  /  ..., said X.
 CONTENT_THEN_SPEAKER = re.compile(
-    rf"^(?P<content>.+?),\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^,]+?(?:,\s*[^,]+?){{0,3}})|"
+    rf"^(?P<content>.+?),(?!\d)\s*(?:(?P<verb1>{_VERB})\s+(?P<speaker1>[^,]+?(?:,\s*[^,]+?){{0,3}})|"
     rf"(?P<speaker2>[^,]+?)\s+(?P<verb2>{_VERB})"
-    rf"(?:\s+(?P<audience>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,4}}))?)"
+    rf"(?:\s+(?P<audience>{_AUDIENCE}))?)"
     rf"(?:,?\s+citing\s+(?P<cited>.+?))?(?:\s+(?:on|in|at|to)\b[^,]{{0,40}})?\s*[.!]?$",
     re.DOTALL,
 )
@@ -179,19 +191,58 @@ ACCORDING_TO_FIRST = re.compile(
 # carried out by the Parents' Forum found ..." / "A council workforce survey ... found ...".
 FINDINGS_OF = re.compile(
     r"^(?:(?:Data|Figures|Records|Images|Footage|Analysis|Tracking|Statistics|Numbers|Results)"
-    r"\s+(?:compiled\s+|published\s+|released\s+|gathered\s+)?(?:from|by|of)\s+"
+    r"\s+(?:from\s+[\w\s-]{1,40}?\s+(?=(?:analy[sz]ed|compiled|gathered|collected|processed)\s))?"
+    r"(?:compiled\s+|published\s+|released\s+|gathered\s+|analy[sz]ed\s+|collected\s+|"
+    r"processed\s+)?(?:from|by|of)\s+"
     r"|(?:A|An|The)\s+(?:[\w,-]+\s+){0,6}?(?:carried\s+out|conducted|commissioned|published|"
     r"compiled|run)\s+by\s+)"
-    r"(?P<speaker>[^,]+?)(?:,[^,]*,)?\s+(?:\w+\s+)?(?:showed|shows|found|finds|suggested|"
-    r"suggests|indicated|indicates|revealed|listed|put|concluded|recorded)\b"
+    r"(?P<speaker>[^,]+?)(?:,[^,]*,)?\s+(?:\w+ly\s+)?(?:showed|shows|found|finds|suggested|"
+    r"suggests|indicated|indicates|revealed|listed|put|placed|concluded|recorded)\b"
     r"|^(?:A|An)\s+(?P<body>[a-z]+)\s+(?:[\w-]+\s+){0,2}(?:survey|report|review|audit|study|"
     r"analysis|poll)\b(?:\s+\w+){0,4}?\s+(?:found|showed|shows|concluded|put)\b",
     re.DOTALL,
 )
+_FINDING_VERBS = (
+    r"(?:found|finds|showed|shows|concluded|suggested|suggests|indicated|indicates|revealed|"
+    r"listed|lists|put|recorded|estimated|said|says|stated|warned|described)"
+)
+_DOCUMENT_KINDS = (
+    r"(?:report|audit|review|study|survey|analysis|investigation|inspection|assessment|poll|"
+    r"census|notice|statement|bulletin|filing|letter|memo|release|update|figures|data|tally|"
+    r"readings|records|findings|results|tests?|minutes|presentation|submission|press release)"
+)
+# "A 2021 audit by the dam safety inspectorate found ...": the auditor's finding.
+DOCUMENT_BY = re.compile(
+    rf"^(?:A|An|The)\s+(?:[\w'’-]+\s+){{0,3}}?{_DOCUMENT_KINDS}\s+by\s+(?P<speaker>[^,]+?)"
+    rf"(?:\s*,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{_FINDING_VERBS}\b",
+    re.DOTALL,
+)
+# "Its interim report, published on Monday, found ..." / "A recall notice published on its
+# website listed ...": the document of the body the text is speaking of.
+OWN_DOCUMENT = re.compile(
+    rf"^(?:(?:Its|Their)\s+(?:[\w'’-]+\s+){{0,3}}?{_DOCUMENT_KINDS}(?:\s*,[^,]{{1,80}},)?"
+    rf"\s+(?:\w+ly\s+|also\s+|has\s+|had\s+)?{_FINDING_VERBS}\b"
+    rf"|(?:A|An|The)\s+(?:[\w'’-]+\s+){{0,2}}?{_DOCUMENT_KINDS}\s+(?:published|posted|issued|"
+    rf"released|filed)\s+(?:on|in|to)\s+(?:its|their)\s)",
+    re.DOTALL,
+)
+# "Lawyers filed a petition on Friday, and a court clerk confirmed that a hearing was set": two
+# statements, each with its own speaker.
+SECOND_CLAUSE_SPEAKS = re.compile(
+    rf"^(?P<first>.{{30,}}?)(?:,\s+(?:and|but|while)|,?\s+after)\s+(?P<second>(?:(?:a|an|the)\s+)?"
+    rf"(?:[\w'’-]+\s+){{1,5}}?(?:(?:{_VERB})\s+that|said|says)\s+.+)$",
+    re.DOTALL,
+)
+# "Stanmore Ratings placed the bank's rating on review, citing ...": the subject gives its reason
+SUBJECT_CITING = re.compile(
+    r"^(?P<speaker>[^,]{3,60}?)\s+(?:has\s+|had\s+|have\s+)?(?:also\s+)?[a-z]+ed\b[^,]{0,120},"
+    r"\s*citing\b",
+    re.DOTALL,
+)
 # "The ballot will close on 5 December, the association said, and any walkout could ..."
 MID_SENTENCE = re.compile(
-    rf"^(?P<content>.+?),\s*(?P<speaker>[^,]{{2,80}}?)\s+(?P<verb>{_VERB}),\s*(?:and|but)\s+"
-    r"(?P<rest>.+)$",
+    rf"^(?P<content>.+?),(?!\d)\s*(?P<speaker>(?:[^,\s]+\s+){{0,5}}?[^,\s]+)\s+(?P<verb>{_VERB}),\s*"
+    r"(?P<rest>(?:and|but|none|some|most|all|which|who|although|though|while)\b.+)$",
     re.DOTALL,
 )
 # The death toll was confirmed by the regional governor's office ...
@@ -215,6 +266,11 @@ BODY_ISSUED = re.compile(
 )
 ACCORDING_TO_LAST = re.compile(
     r"^(?P<content>.+?),?\s+according to (?P<speaker>[^,.]+)[.!]?$", re.DOTALL
+)
+# "Turnout was 61 per cent, according to the commission, the lowest since 1998."
+ACCORDING_TO_MID = re.compile(
+    r"^(?P<content>.+?),\s+according to (?P<speaker>(?:\S+\s+){0,5}?\S+),\s+(?P<rest>.+)$",
+    re.DOTALL,
 )
 
 # "WELLSPORT, May 6 – " at the head of a story.
@@ -261,6 +317,8 @@ NOUN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "regulator": ("authority", "commission", "agency", "commissioner"),
     "government": ("ministry",),
     "coastguard": ("guard",),
+    "lab": ("laboratory", "labs"),
+    "laboratory": ("lab", "labs"),
 }
 # "the newspaper" refers back to the last outlet the document named.
 OUTLET_NOUNS = frozenset(
@@ -411,6 +469,13 @@ ROLE_WORDS = (
     "teacher",
     "headteacher",
     "principal",
+    "clerk",
+    "registrar",
+    "judge",
+    "doctor",
+    "nurse",
+    "physician",
+    "surgeon",
 )
 ORGANIZATION_WORDS = (
     "ministry",
@@ -517,4 +582,6 @@ ORGANIZATION_WORDS = (
     "network",
     "forum",
     "watch",
+    "lab",
+    "laboratory",
 )

@@ -41,7 +41,7 @@ _ROLE_THEN_PERSON = re.compile(
     r"^(?P<desc>[a-z][\w\s'’-]*?)\s+(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2})$"
 )
 # "Mairead Flynn, who runs a shop"
-_PERSON_WHO = re.compile(r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s*who\b")
+_PERSON_WHO = re.compile(r"^(?P<person>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s*who(?:se)?\b")
 
 
 # "Her neighbor, Luis Ortega" / "a resident, Jane Doe"
@@ -77,7 +77,9 @@ _REPORTS_FROM = re.compile(
     r"^(?:(?:two|three|four|several|senior|unnamed|anonymous|\d+)\s+)*"
     r"(?P<who>reports?|sources?|officials?|investigators?|intelligence|media|people|"
     r"statements?|filings?|releases?|documents?|detectives|staff|employees|workers|"
-    r"spokespeople|figures|data|members)\s+"
+    r"spokespeople|figures|data|members|inspectors|engineers|officers|nurses|doctors|"
+    r"scientists|diplomats|lawyers|managers|executives|insiders|auditors|experts|researchers|"
+    r"employees|pilots|soldiers|guards|analysts)\s+"
     r"(?:familiar\s+with(?:\s+the\s+(?:matter|situation|talks|plans?|inquiry)\s+at)?|"
     r"from|in|at|of|with|close to|inside|within)\s+(?P<where>.+)$",
     re.IGNORECASE,
@@ -108,19 +110,49 @@ _DESC_ROLE_PERSON = re.compile(
 # "the group's chair, Bernard Kowalczyk, a retired teacher"
 _BODY_ROLE_APPOSITIVE = re.compile(
     r"^(?:the\s+)?(?P<org>[\w\s-]+?)['’]s?\s+(?P<role>(?:[\w-]+\s+)?[\w-]+),\s*"
-    r"(?P<person>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b"
+    r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?P<person>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\b"
 )
 # "two county officials": people the text does not name, of no body it names
 _UNNAMED_GROUP = re.compile(
-    r"^(?:(?:two|three|four|several|some|unnamed|anonymous|senior|\d+)\s+)+"
-    r"(?P<rest>(?:[a-z][\w-]*\s+){0,2}(?:officials|sources|people|investigators|diplomats|"
-    r"officers|insiders|executives|employees|staff|residents|witnesses|engineers|members))$"
+    r"^(?:(?:an?\s+(?=unnamed|anonymous|senior))?(?:two|three|four|several|some|unnamed|"
+    r"anonymous|senior|\d+)\s+)+"
+    r"(?P<rest>(?:[a-z][\w-]*\s+){0,2}(?:officials?|sources?|people|investigators?|diplomats?|"
+    r"officers?|insiders?|executives?|employees?|staff|residents|witnesses|engineers?|members?|"
+    r"commanders?|inspectors?|doctors?|nurses))"
+    r"(?:\s+(?:who|aboard)\b.*)?$"
+)
+# "The contractor, Fumitek Services": a body named after the noun that describes it
+_NOUN_THEN_BODY = re.compile(
+    r"^(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+),\s*"
+    r"(?P<name>[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w'’&-]*){0,4})$"
+)
+# "The mayor of San Telmo, Hector Pilau": a person holding an office of a place
+_ROLE_OF_PLACE_PERSON = re.compile(
+    r"^(?:[Tt]he\s+)?(?P<role>[a-z][\w-]*)\s+of\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}),"
+    r"\s*(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?P<person>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})$"
 )
 # "Calloway Halvorsen Partners, the engineering firm that ..."
 _NAME_THEN_DESCRIPTION = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’&-]+){0,4}),\s+(?:the|a|an)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w'’&-]+){0,4}),\s+(?:the|a|an)\s+"
     r"(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:that|which|whose|who|behind|based|in|of|for)\b"
 )
+# "Stefan Achterberg of the Progressive Alliance", wherever the text introduces him
+_PERSON_OF_NAMED_BODY = re.compile(
+    r"\b(?P<person>[A-Z][a-z]+\s+[A-Z][\w'’-]+)\s+(?:of|from)\s+"
+    r"(?P<org>(?:the\s+)?[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w'’&-]*){0,5})"
+)
+# Words for the people an outlet's report cited: "the same people" / "the officers" later
+_GROUP_WORDS = frozenset(
+    "investigators people detectives officers inspectors engineers nurses doctors diplomats "
+    "insiders employees staff workers members lawyers".split()
+)
+# "The report", "the audit": the document the text cited last
+_DOCUMENT_BACK_REFERENCE = re.compile(
+    r"^(?:the|that|this)\s+(?:same\s+)?(?:report|audit|study|survey|review|assessment|analysis|"
+    r"filing|letter|memo|document|findings)$",
+    re.IGNORECASE,
+)
+_LEADING_PREPOSITION = re.compile(r"^(?:For|In|At|On|To|From|By|With|Of)\s+")
 # "the residents' group Clean Water Ashcombe", "the miner Brightvale"
 _DESCRIBED_NAME = re.compile(
     r"\b(?:the|a|an)\s+(?:[\w'’-]+\s+){0,2}?(?P<noun>[a-z]+)\s+"
@@ -226,7 +258,7 @@ def _name_segment(phrase: str) -> str:
     # "John Kirby, spokesperson for the NSC" keeps its role; "Austin, speaking in Rome" does not.
     if len(segments) > 1 and (
         re.search(r"\b(?:for|of|at|to|with|from)\b|['’]s\s", segments[1])
-        or segments[1].lower().startswith("who ")
+        or segments[1].lower().startswith(("who ", "whose "))
         or (
             re.match(r"(?:the|its|their)\s", segments[1])
             and segments[1].split()[-1].lower() in ROLE_WORDS
@@ -235,15 +267,44 @@ def _name_segment(phrase: str) -> str:
         first_word = segments[1].split()[0].lower()
         if (
             first_word in ROLE_WORDS
-            or first_word in {"the", "a", "an", "who"}
+            or first_word in {"the", "a", "an", "who", "whose"}
             or segments[1][:1].isupper()
         ):
             name = f"{name}, {segments[1]}"
     return name
 
 
+# "On Tuesday the inquiry", "Late on Friday the ministry": when, not who
+_LEADING_WHEN = re.compile(
+    r"^(?i:(?:late|early|earlier|later)\s+)?(?i:on|in|by|at)\s+(?:[A-Z]\w+|\d\w*)"
+    r"(?:\s+\d{1,2})?,?\s+(?=\S)"
+)
+# "Regional broadcaster Radio Halvard", "the trade publication Food Industry Monitor"
+_OUTLET_DESCRIPTION = re.compile(
+    r"^(?:the\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:broadcaster|newspaper|daily|publication|news\s+agency|"
+    r"website|magazine|outlet|channel|station|tabloid|weekly|paper|news\s+site|television|radio|"
+    r"TV)\s+(?=[A-Z])"
+)
+# "Rating agency Stanmore Ratings", "the consultancy Verant": what a body is, before its name
+_BODY_DESCRIPTION = re.compile(
+    r"^(?:the\s+|The\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:agency|firm|company|group|consultancy|lender|"
+    r"insurer|carrier|operator|watchdog|regulator|charity|contractor|developer|maker|"
+    r"manufacturer|supplier|lab|laboratory|non-profit|nonprofit|think\s+tank)\s+(?=[A-Z])"
+)
+
+
 def _clean(phrase: str) -> str:
     phrase = " ".join(phrase.replace("\u2019", "'").split()).strip(' ,.;:"“”')
+    phrase = _LEADING_WHEN.sub("", phrase)
+    phrase = _OUTLET_DESCRIPTION.sub("", phrase)
+    phrase = _BODY_DESCRIPTION.sub("", phrase)
+    # "the provincial Vector Control Unit" is the Vector Control Unit the text named
+    phrase = re.sub(
+        r"^(?:the\s+)?(?:provincial|regional|national|state|federal|local|municipal|city|county|"
+        r"district|state-owned|state-run)\s+(?=[A-Z])",
+        "",
+        phrase,
+    )
     phrase = _name_segment(phrase)
     phrase = re.sub(r"\s+(?:later|also|again|earlier|previously|separately|too)$", "", phrase)
     # "the country's coast guard" is the coast guard
@@ -342,7 +403,11 @@ class SpeakerMemory:
     )
     # "a criminal group calling itself Black Lantern": "the group" -> Black Lantern
     descriptors: dict[str, Speaker] = field(default_factory=dict)
+    # "Halden Analytical, an independent laboratory": where the text describes a body by a noun
+    described: list[tuple[int, str, Speaker]] = field(default_factory=list)
     text: str = ""
+    position: int = 0  # where the sentence being read starts in ``text``
+    last_document: Speaker | None = None  # the author of the last report the text cited
 
     context: str = ""  # the sentence being read
     previous: str = ""  # the sentence before it
@@ -398,16 +463,21 @@ class SpeakerMemory:
             name = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if len(name.split()) >= 2:
                 self.by_name.setdefault(name.lower(), Speaker(source=name))
-        for match in _NAME_THEN_DESCRIPTION.finditer(text):
-            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
-            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
-                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
-                self.descriptors.setdefault(noun, body)
-        for match in _DESCRIBED_NAME.finditer(text):
-            noun, name = match.group("noun"), match.group("name").replace("\u2019", "'")
-            if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
-                body = self.by_name.setdefault(name.lower(), Speaker(source=name))
-                self.descriptors.setdefault(noun, body)
+        for pattern in (_NAME_THEN_DESCRIPTION, _DESCRIBED_NAME):
+            for match in pattern.finditer(text):
+                noun = match.group("noun")
+                name = _LEADING_PREPOSITION.sub("", match.group("name").replace("\u2019", "'"))
+                if noun in COMPANY_NOUNS | set(ORGANIZATION_WORDS) and not _HONORIFIC.match(name):
+                    body = self.by_name.setdefault(name.lower(), Speaker(source=name))
+                    self.described.append((match.start(), noun, body))
+        self.described.sort(key=lambda mention: mention[0])
+        for match in _PERSON_OF_NAMED_BODY.finditer(text):
+            person = match.group("person").replace("\u2019", "'")
+            org = self._known(_ARTICLE.sub("", match.group("org").replace("\u2019", "'")))
+            if org is not None and org.person is None and not _HONORIFIC.match(person):
+                speaker = Speaker(source=org.source, person=person)
+                for name in (person, person.split()[-1]):
+                    self.by_name.setdefault(name.lower(), speaker)
 
     def reported(
         self, outlet: Speaker, origin: Speaker | None, cited_as: str | None = None
@@ -418,7 +488,8 @@ class SpeakerMemory:
         if origin is not None:
             self.citations[outlet.source] = origin
             for word in (cited_as or "").lower().split():
-                if word in ROLE_WORDS or word in {"investigators", "people", "detectives"}:
+                plural = word.endswith("s") and word.rstrip("s") in ROLE_WORDS
+                if word in ROLE_WORDS or plural or word in _GROUP_WORDS:
                     self.roles[word] = origin  # "the officials said" later means them
 
     def origin_of(self, speaker: Speaker) -> Speaker | None:
@@ -480,12 +551,20 @@ class SpeakerMemory:
         """The body a bare noun refers back to: "the newspaper", "the company", "the unit"."""
         if noun in self.descriptors:
             return self.descriptors[noun]
+        described_before = [
+            body
+            for start, described, body in self.described
+            if start < self.position
+            and (described == noun or described in NOUN_SYNONYMS.get(noun, ()))
+        ]
+        if described_before:  # the latest body the text described with this noun
+            return described_before[-1]
         for match in _NAMED_BODY.finditer(self.context):
             named = _ARTICLE.sub("", match.group(0).replace("\u2019", "'"))
             if _names_noun(named.lower(), noun):  # "X's Foreign Ministry ..., a ministry official"
                 return self._known(named) or Speaker(source=named)
         if noun in OUTLET_NOUNS:
-            return self.last_outlet
+            return self.last_outlet or self._latest_outlet_named()
         for name, speaker in reversed(list(self.by_name.items())):
             if any(_names_noun(name, n) for n in (noun, *NOUN_SYNONYMS.get(noun, ()))) and (
                 speaker.person is None
@@ -515,6 +594,18 @@ class SpeakerMemory:
             if companies:
                 return max(companies, key=lambda speaker: self._salience(speaker.source))
         return None
+
+    def _latest_outlet_named(self) -> Speaker | None:
+        """The news outlet the text named last before the sentence being read."""
+        before = self.text[: self.position]
+        outlets = [
+            (before.rfind(speaker.source), speaker)
+            for name, speaker in self.by_name.items()
+            if speaker.person is None
+            and (speaker.source in self.outlets or set(name.split()) & OUTLET_NAME_WORDS)
+        ]
+        named = [(at, speaker) for at, speaker in outlets if at >= 0]
+        return max(named, key=lambda pair: pair[0])[1] if named else None
 
     def _salience(self, name: str) -> int:
         """How often the text names a body, by its full name or its first word."""
@@ -555,6 +646,17 @@ class SpeakerMemory:
             return self.remember(
                 Speaker(source=person, person=person, is_person=True), person, person.split()[-1]
             )
+        noun_body = _NOUN_THEN_BODY.match(flat)
+        if noun_body and noun_body.group("noun") in COMPANY_NOUNS | set(ORGANIZATION_WORDS):
+            name = noun_body.group("name")
+            return self.remember(self._known(name) or Speaker(source=name), name)
+        office = _ROLE_OF_PLACE_PERSON.match(flat)
+        if office and office.group("role") in ROLE_WORDS:
+            person = office.group("person")
+            speaker = Speaker(source=person, person=person, is_person=True)
+            return self.remember(speaker, person, person.split()[-1])
+        if self.last_document is not None and _DOCUMENT_BACK_REFERENCE.match(flat.split(",")[0]):
+            return self.remember(self.last_document)  # "the report" of the body that wrote it
         its_role = _ITS_ROLE_PERSON.match(flat)
         if its_role and its_role.group("role").split()[-1].lower() in ROLE_WORDS:
             body = self.last_organization.source if self.last_organization else ""
@@ -566,9 +668,10 @@ class SpeakerMemory:
             return self._person_of(of_org.group("person"), self._body(of_org.group("org")))
         insiders = _INSIDERS.match(flat)
         if insiders:
-            return self.remember(self._known(insiders.group("org")) or Speaker(
-                source=self._body(insiders.group("org"))
-            ))
+            return self.remember(
+                self._known(insiders.group("org"))
+                or Speaker(source=self._body(insiders.group("org")))
+            )
         segments = [part.strip() for part in flat.split(",")]
         while len(segments) > 1 and _LEADING_ADVERBIAL.match(segments[0]):
             segments.pop(0)
@@ -612,6 +715,8 @@ class SpeakerMemory:
             return self._person_for_pronoun(lowered) or self.last
         if lowered in {"they", "it"}:
             return self.last_organization or self.last
+        if cleaned.islower() and lowered.split()[-1] in self.roles:
+            return self.remember(self.roles[lowered.split()[-1]])  # "the same officials"
         role_for = _ROLE_FOR_BODY.match(cleaned)
         if role_for and role_for.group("role") in ROLE_WORDS:
             body_name = self._body(role_for.group("body"))
