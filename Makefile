@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve demo test lint format bench train-stance clean
+.PHONY: help install browser run serve demo test lint format bench train-stance clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,7 +33,17 @@ demo: install  ## Load the demo scenarios into the configured database
 	$(BIN)/crosscheck db upgrade
 	$(BIN)/crosscheck demo
 
-test: install  ## Run the whole test suite (PostgreSQL tests skip if no server answers)
+# Debian's chromium, driven by Playwright in the page's browser tests. Installed only when
+# missing; where it cannot be (no apt, not root) those tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+
+browser:  ## Install Debian's chromium for the browser tests, if it is missing
+	@test -x $(CHROMIUM) || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium) \
+	  || echo "chromium could not be installed: the browser tests will be skipped"; }
+
+test: install browser  ## Run the whole test suite (PostgreSQL and browser tests skip if absent)
 	$(BIN)/pytest
 
 lint: install  ## ruff (lint and format) and mypy

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
-from api.routers import bulk, claims, documents, health, sources, stance, verify
+from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
 from crosscheck.indexing.service import catch_up
 from crosscheck.runtime import Runtime
@@ -30,7 +30,7 @@ Cross-source claim verification. Store statements attributed to **who asserted t
 which statements from other sources corroborate or contradict a claim, and why.
 
 Errors always have the body `{"error": {"code", "message", "field"?}}`.
-GraphQL (with GraphiQL) is served at `/graphql`.
+GraphQL (with GraphiQL) is served at `/graphql`; a page for people at `/app/`.
 """
 
 
@@ -107,6 +107,8 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.include_router(stance.router)
     app.include_router(documents.router)
     app.include_router(create_graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.include_router(page.router)
+    page.mount_page(app)
     return app
 
 

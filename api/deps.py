@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from crosscheck.indexing.service import ClaimIndex
+from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
@@ -36,6 +37,14 @@ def get_settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
+def get_reviewer(request: Request, runtime: RuntimeDep) -> Reviewer:
+    """This instance as the author of the ClaimReview it publishes; its URL from the settings,
+    else from the request (what the client used to reach it)."""
+    settings = runtime.settings
+    url = str(settings.public_url) if settings.public_url else str(request.base_url)
+    return Reviewer(name=settings.instance_name, url=url.rstrip("/"))
+
+
 def get_claim_index(runtime: RuntimeDep) -> ClaimIndex:
     """The claim index, or a 503 ``not_ready`` while the model and index load."""
     return runtime.claim_index
@@ -49,3 +58,4 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClaimIndexDep = Annotated[ClaimIndex, Depends(get_claim_index)]
 JudgeDep = Annotated[StanceEngine, Depends(get_judge)]
+ReviewerDep = Annotated[Reviewer, Depends(get_reviewer)]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from crosscheck.claims.models import Claim
 from crosscheck.database import Base
 from crosscheck.documents.models import ClaimAppearance, Document
+from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceAlias
 
-__all__ = ["Base", "Claim", "ClaimAppearance", "Document", "Source", "SourceAlias"]
+__all__ = [
+    "Base",
+    "Claim",
+    "ClaimAppearance",
+    "ClaimReview",
+    "Document",
+    "Source",
+    "SourceAlias",
+]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AnyHttpUrl, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from embeddings.encoder import PACKAGED_MODEL
@@ -57,6 +57,22 @@ class Settings(BaseSettings):
         ge=-1.0,
         le=1.0,
         description="Cosine similarity below which a claim is unrelated",
+    )
+    timeline_similarity: float = Field(
+        default=0.7,
+        ge=0.0,
+        le=1.0,
+        description="Cosine similarity from which two statements of one source are one timeline",
+    )
+    instance_name: str = Field(
+        default="crosscheck",
+        min_length=1,
+        max_length=200,
+        description="Who this instance is, as the author of the ClaimReview it publishes",
+    )
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Where this instance is reached (ClaimReview links); unset: the request's",
     )
 
     @field_validator("database_url")

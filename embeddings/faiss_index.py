@@ -66,19 +66,39 @@ class FaissIndex:
         with self._lock:
             return int(self._index.remove_ids(np.asarray(ids, dtype=np.int64)))
 
-    def search(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], ClaimIds]:
+    def search(
+        self, queries: Vectors, k: int, *, among: Sequence[int] | None = None
+    ) -> tuple[npt.NDArray[np.float32], ClaimIds]:
         matrix = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self._dimension)
+        params = None
+        if among is not None:
+            # Keep the selector referenced until the search is done: params does not own it.
+            selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+            params = faiss.SearchParameters()
+            params.sel = selector
         with self._lock:
-            if self._index.ntotal == 0 or k <= 0:
+            if self._index.ntotal == 0 or k <= 0 or (among is not None and len(among) == 0):
                 empty_ids = np.full((len(matrix), max(k, 0)), -1, dtype=np.int64)
                 return np.zeros(empty_ids.shape, dtype=np.float32), empty_ids
-            scores, ids = self._index.search(matrix, min(k, self._index.ntotal))
+            scores, ids = self._index.search(matrix, min(k, self._index.ntotal), params=params)
         # Keep the contract's shape: k columns, missing slots padded with id -1.
         missing = k - ids.shape[1]
         if missing > 0:
             ids = np.pad(ids, ((0, 0), (0, missing)), constant_values=-1)
             scores = np.pad(scores, ((0, 0), (0, missing)), constant_values=0.0)
         return scores.astype(np.float32), ids.astype(np.int64)
+
+    def vectors(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of ``ids``, in order; an id not held raises ``KeyError``."""
+        id_array = np.asarray(ids, dtype=np.int64)
+        if len(id_array) == 0:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        with self._lock:
+            try:
+                matrix = self._index.reconstruct_batch(id_array)
+            except RuntimeError as exc:  # FAISS reports an unknown id as a RuntimeError
+                raise KeyError(f"not all of {len(id_array)} ids are indexed") from exc
+        return np.asarray(matrix, dtype=np.float32)
 
     def count(self) -> int:
         with self._lock:

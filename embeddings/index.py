@@ -30,8 +30,13 @@ class VectorIndex(Protocol):
     def remove(self, ids: Sequence[int]) -> int:
         """Drop ids that are present; returns how many were removed."""
 
-    def search(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], ClaimIds]:
-        """Top-``k`` scores and ids per query row; missing slots have id -1."""
+    def search(
+        self, queries: Vectors, k: int, *, among: Sequence[int] | None = None
+    ) -> tuple[npt.NDArray[np.float32], ClaimIds]:
+        """Top-``k`` scores and ids per query row (only ids in ``among`` if given); pad id -1."""
+
+    def vectors(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of ``ids``, in order; an id not held raises ``KeyError``."""
 
     def count(self) -> int: ...
 

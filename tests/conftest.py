@@ -25,7 +25,7 @@ POSTGRES_URL = os.environ.get(
     "CROSSCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
-TABLES = ("claim_appearances", "claims", "documents", "source_aliases", "sources")
+TABLES = ("claim_reviews", "claim_appearances", "claims", "documents", "source_aliases", "sources")
 
 
 @pytest.fixture(scope="session")

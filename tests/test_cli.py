@@ -26,9 +26,9 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
-    assert "33 inserted" in first.output
+    assert "34 inserted" in first.output
     again = runner.invoke(app, ["demo"])
-    assert "0 inserted, 33 already present" in again.output
+    assert "0 inserted, 34 already present" in again.output
 
     result = runner.invoke(app, ["verify", "--json", "North Korean soldiers are in Russia"])
     assert result.exit_code == 0, result.output
@@ -40,10 +40,16 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
 
     table = runner.invoke(app, ["verify", "North Korean soldiers are in Russia"])
     assert "Verdict: contested" in table.stdout
+    assert "superseded" in table.stdout
+    then = runner.invoke(
+        app, ["verify", "--json", "--as-of", "2024-10-17", "North Korean soldiers are in Russia"]
+    )
+    assert then.exit_code == 0, then.output
+    assert json.loads(then.stdout)["verdict"] == "contradicted"
 
     (cli_env / "index" / "claims.faiss").unlink()
     rebuilt = runner.invoke(app, ["reindex"])
-    assert rebuilt.exit_code == 0 and "33 claims" in rebuilt.output
+    assert rebuilt.exit_code == 0 and "34 claims" in rebuilt.output
 
 
 def test_load_reports_rejected_rows_to_a_file_that_can_be_fixed_and_loaded_again(
@@ -160,3 +166,56 @@ def test_ingest_prints_attributed_claims_and_refuses_binary(cli_env: Path) -> No
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     refused = runner.invoke(app, ["ingest", str(binary), "--publisher", "X"])
     assert refused.exit_code == 2 and "cannot ingest" in refused.output
+
+
+def test_load_claim_review_json_ld_files_and_pages(cli_env: Path) -> None:
+    from tests.crosscheck.reviews.test_jsonld import review
+
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    graph = cli_env / "factdesk.jsonld"
+    graph.write_text(
+        json.dumps({"@context": "https://schema.org", "@graph": [review("The harbour is clean.")]})
+    )
+    array = cli_env / "export.json"  # JSON-LD under a .json name is recognised
+    array.write_text(
+        json.dumps(
+            [
+                {**review("Ferries run again."), "url": "https://factdesk.example.org/ferries"},
+                {
+                    **review("The port reopened."),
+                    "url": "https://factdesk.example.org/port",
+                    "claimReviewed": "",
+                },
+            ]
+        )
+    )
+    page = cli_env / "check.html"
+    page.write_text(
+        "<!doctype html><title>check</title><script type=application/ld+json>"
+        + json.dumps(
+            {**review("The lighthouse was rebuilt."), "url": "https://factdesk.example.org/light"}
+        )
+        + "</script><p>The lighthouse was not rebuilt.</p>"
+    )
+    report = cli_env / "rejected.jsonl"
+    result = runner.invoke(
+        app, ["load", str(graph), str(array), str(page), "--report", str(report)]
+    )
+    assert result.exit_code == 3, result.output
+    assert "claimreviews from" in result.output
+    assert "3 inserted, 0 already present, 1 rejected" in result.output
+    rejected = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(r["_file"], r["_line"], r["_field"]) for r in rejected] == [
+        (str(array), 2, "claimReviewed")
+    ]
+    again = runner.invoke(app, ["load", str(graph), str(page), "--report", str(report)])
+    assert again.exit_code == 0 and "0 inserted, 2 already present" in again.output
+
+    # Fixed rows from the report load as claim reviews with --kind claimreviews.
+    fixed = cli_env / "fixed.jsonl"
+    fixed.write_text(json.dumps({**rejected[0], "claimReviewed": "The port reopened."}) + "\n")
+    repaired = runner.invoke(
+        app, ["load", str(fixed), "--kind", "claimreviews", "--report", str(report)]
+    )
+    assert repaired.exit_code == 0 and "1 inserted" in repaired.output, repaired.output

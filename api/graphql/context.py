@@ -13,9 +13,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from api.deps import RuntimeDep, SessionDep
+from api.deps import ReviewerDep, RuntimeDep, SessionDep
 from api.errors import field_path
 from crosscheck.errors import CrosscheckError
+from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
 from crosscheck.sources import service as source_service
 
@@ -39,10 +40,11 @@ def to_graphql_error(exc: Exception) -> GraphQLError:
 class GraphQLContext(BaseContext):
     """What resolvers share within one request."""
 
-    def __init__(self, *, runtime: Runtime, session: Session) -> None:
+    def __init__(self, *, runtime: Runtime, session: Session, reviewer: Reviewer) -> None:
         super().__init__()
         self.runtime = runtime
         self.session = session
+        self.reviewer = reviewer
         # One session per request: database calls from concurrent resolvers take turns.
         self._session_lock = asyncio.Lock()
         self.source_claim_counts: DataLoader[int, int] = DataLoader(load_fn=self._load_claim_counts)
@@ -62,8 +64,8 @@ class GraphQLContext(BaseContext):
         return [counts.get(source_id, 0) for source_id in source_ids]
 
 
-def get_context(runtime: RuntimeDep, session: SessionDep) -> GraphQLContext:
-    return GraphQLContext(runtime=runtime, session=session)
+def get_context(runtime: RuntimeDep, session: SessionDep, reviewer: ReviewerDep) -> GraphQLContext:
+    return GraphQLContext(runtime=runtime, session=session, reviewer=reviewer)
 
 
 GraphQLInfo = Info[GraphQLContext, None]

@@ -6,17 +6,23 @@ from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.scalars import JSON
 
 from api.graphql.context import GraphQLInfo
 from crosscheck.claims.models import Claim
+from crosscheck.reviews import export as review_export
+from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
+from crosscheck.timelines import service as timeline_service
+from crosscheck.timelines.service import Timeline
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import (
     MAX_TOP_K,
     Evidence,
     Verdict,
     Verification,
+    as_of_utc,
     verification_read,
 )
 
@@ -58,6 +64,23 @@ class SourceRefType:
     name: str
 
 
+@strawberry.type(name="Review", description="A fact-checker's published rating of a claim")
+class ReviewType:
+    reviewer: str
+    rating: str = strawberry.field(description="In the fact-checker's words (alternateName)")
+    url: str
+    reviewed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, review: ClaimReview) -> ReviewType:
+        return cls(
+            reviewer=review.reviewer,
+            rating=review.rating,
+            url=review.url,
+            reviewed_at=review.reviewed_at,
+        )
+
+
 @strawberry.type(
     name="Claim", description="One statement, attributed to the source that asserted it"
 )
@@ -71,6 +94,9 @@ class ClaimType:
     document_id: int | None
     polarity: str
     created_at: datetime
+    reviews: list[ReviewType] = strawberry.field(
+        description="Fact-checkers' ratings of this claim (imported ClaimReview)"
+    )
 
     @strawberry.field(
         description="Stored claims that bear on this one (other sources unless asked)"
@@ -81,6 +107,7 @@ class ClaimType:
         stance: StanceType | None = None,  # type: ignore[valid-type]  # see StanceType
         top_k: int | None = None,
         include_same_source: bool = False,
+        as_of: datetime | None = None,
     ) -> list[EvidenceType]:
         runtime = info.context.runtime
         if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
@@ -95,14 +122,51 @@ class ClaimType:
                 judge=runtime.judge,
                 claim_id=self.id,
                 top_k=top_k or runtime.settings.default_top_k,
+                timeline_similarity=runtime.settings.timeline_similarity,
                 include_same_source=include_same_source,
+                as_of=as_of,
             )
         )
         return [
             EvidenceType.from_result(item)
             for item in verification.evidence
-            if stance is None or item.stance == stance
+            if item.stance is not Stance.UNRELATED and (stance is None or item.stance == stance)
         ]
+
+    @strawberry.field(
+        description="What this claim's source said on the matter over time, oldest first "
+        "(this claim included); the newest statement supersedes older ones"
+    )
+    async def timeline(self, info: GraphQLInfo, as_of: datetime | None = None) -> TimelineType:
+        runtime = info.context.runtime
+        timeline = await info.context.run(
+            lambda session: timeline_service.statement_timeline(
+                session=session,
+                claim_index=runtime.claim_index,
+                claim_id=self.id,
+                threshold=runtime.settings.timeline_similarity,
+                as_of=as_of_utc(as_of),
+            )
+        )
+        return TimelineType.from_result(timeline)
+
+    @strawberry.field(
+        description="The current verdict as schema.org ClaimReview JSON-LD (a JSON object)"
+    )
+    async def claim_review(self, info: GraphQLInfo) -> JSON:
+        runtime, reviewer = info.context.runtime, info.context.reviewer
+        review = await info.context.run(
+            lambda session: review_export.review_stored_claim(
+                session=session,
+                claim_index=runtime.claim_index,
+                judge=runtime.judge,
+                claim_id=self.id,
+                top_k=runtime.settings.default_top_k,
+                timeline_similarity=runtime.settings.timeline_similarity,
+                reviewer=reviewer,
+            )
+        )
+        return JSON(review)
 
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
@@ -116,6 +180,7 @@ class ClaimType:
             document_id=claim.document_id,
             polarity=claim.polarity,
             created_at=claim.created_at,
+            reviews=[ReviewType.from_row(review) for review in claim.reviews],
         )
 
 
@@ -128,6 +193,11 @@ class EvidenceType:
     similarity: float
     confidence: float
     reasons: list[str]
+    superseded_by: int | None = strawberry.field(
+        description="A newer statement by the same source on the matter: this one no longer "
+        "counts towards the verdict"
+    )
+    current: bool = strawberry.field(description="Not superseded: it counts towards the verdict")
 
     @classmethod
     def from_result(cls, item: Evidence) -> EvidenceType:
@@ -137,7 +207,57 @@ class EvidenceType:
             similarity=round(item.similarity, 4),
             confidence=item.judgement.confidence,
             reasons=item.judgement.reasons,
+            superseded_by=item.superseded_by.id if item.superseded_by else None,
+            current=item.current,
         )
+
+
+@strawberry.type(
+    name="TimelineStatement",
+    description="A statement in a source's timeline: when, and whether a newer one replaced it",
+)
+class TimelineStatementType:
+    claim: ClaimType
+    stated_at: datetime | None
+    similarity: float = strawberry.field(description="Cosine similarity to the claim asked about")
+    current: bool
+    superseded_by: int | None = strawberry.field(
+        description="The newest statement that supersedes it"
+    )
+
+
+@strawberry.type(
+    name="Timeline",
+    description="A claim and its source's statements near it in meaning, oldest first",
+)
+class TimelineType:
+    claim: ClaimType
+    statements: list[TimelineStatementType]
+
+    @classmethod
+    def from_result(cls, timeline: Timeline) -> TimelineType:
+        return cls(
+            claim=ClaimType.from_row(timeline.claim),
+            statements=[
+                TimelineStatementType(
+                    claim=ClaimType.from_row(entry.claim),
+                    stated_at=entry.claim.stated_at,
+                    similarity=round(entry.similarity, 4),
+                    current=entry.current,
+                    superseded_by=entry.superseded_by.id if entry.superseded_by else None,
+                )
+                for entry in timeline.entries
+            ],
+        )
+
+
+@strawberry.type(
+    name="SourceTimeline",
+    description="A source's statements weighed by a verification, oldest first",
+)
+class SourceTimelineType:
+    source: SourceRefType
+    statements: list[EvidenceType]
 
 
 @strawberry.type(
@@ -155,10 +275,14 @@ class OriginSummaryType:
 @strawberry.type(name="Verification", description="A verdict and the evidence behind it")
 class VerificationType:
     verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+    as_of: datetime | None
     summary: OriginSummaryType
     corroborating: list[EvidenceType]
     contradicting: list[EvidenceType]
     related: list[EvidenceType]
+    timelines: list[SourceTimelineType] = strawberry.field(
+        description="Per source, its statements weighed here, oldest first"
+    )
 
     @classmethod
     def from_result(cls, verification: Verification) -> VerificationType:
@@ -168,6 +292,7 @@ class VerificationType:
         read = verification_read(verification).summary
         return cls(
             verdict=verification.verdict,
+            as_of=verification.as_of,
             summary=OriginSummaryType(
                 corroborating_origins=read.corroborating_origins,
                 contradicting_origins=read.contradicting_origins,
@@ -182,6 +307,15 @@ class VerificationType:
             corroborating=group(Stance.CORROBORATES),
             contradicting=group(Stance.CONTRADICTS),
             related=group(Stance.DISCUSSES),
+            timelines=[
+                SourceTimelineType(
+                    source=SourceRefType(
+                        id=items[0].claim.source.id, name=items[0].claim.source.name
+                    ),
+                    statements=[EvidenceType.from_result(item) for item in items],
+                )
+                for items in verification.by_source()
+            ],
         )
 
 

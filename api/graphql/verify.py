@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,7 @@ class VerifyQuery:
         top_k: int | None = None,
         sources: list[str] | None = None,
         exclude_sources: list[str] | None = None,
+        as_of: datetime | None = None,
     ) -> VerificationType:
         runtime = info.context.runtime
 
@@ -33,6 +36,7 @@ class VerifyQuery:
                     "top_k": top_k,
                     "sources": sources,
                     "exclude_sources": exclude_sources,
+                    "as_of": as_of,
                 }
             )
             verification = verdict_service.verify_text(
@@ -41,6 +45,7 @@ class VerifyQuery:
                 judge=runtime.judge,
                 request=request,
                 default_top_k=runtime.settings.default_top_k,
+                timeline_similarity=runtime.settings.timeline_similarity,
             )
             return VerificationType.from_result(verification)
 

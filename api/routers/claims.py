@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 
-from api.deps import ClaimIndexDep, JudgeDep, SessionDep, SettingsDep
+from api.deps import ClaimIndexDep, JudgeDep, ReviewerDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
 from crosscheck.database import MAX_ID
 from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.reviews import export as review_export
+from crosscheck.timelines import service as timeline_service
+from crosscheck.timelines.schemas import TimelineRead, timeline_read
 from crosscheck.verdicts import service as verdict_service
-from crosscheck.verdicts.schemas import MAX_TOP_K, VerificationRead, verification_read
+from crosscheck.verdicts.schemas import (
+    MAX_TOP_K,
+    VerificationRead,
+    as_of_utc,
+    verification_read,
+)
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=ERROR_RESPONSES)
 
@@ -76,6 +86,9 @@ def claim_evidence(
     settings: SettingsDep,
     top_k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K)] = None,
     include_same_source: bool = False,
+    as_of: Annotated[
+        datetime | None, Query(description="Only claims stated (undated: stored) by then")
+    ] = None,
 ) -> VerificationRead:
     verification = verdict_service.verify_stored_claim(
         session=session,
@@ -83,6 +96,66 @@ def claim_evidence(
         judge=judge,
         claim_id=claim_id,
         top_k=top_k or settings.default_top_k,
+        timeline_similarity=settings.timeline_similarity,
         include_same_source=include_same_source,
+        as_of=as_of,
     )
     return verification_read(verification)
+
+
+@router.get(
+    "/{claim_id}/timeline",
+    summary="What the claim's source said on the matter over time; which statement is current",
+)
+def claim_timeline(
+    claim_id: ClaimId,
+    session: SessionDep,
+    claim_index: ClaimIndexDep,
+    settings: SettingsDep,
+    as_of: Annotated[
+        datetime | None, Query(description="Only statements made (undated: stored) by then")
+    ] = None,
+) -> TimelineRead:
+    timeline = timeline_service.statement_timeline(
+        session=session,
+        claim_index=claim_index,
+        claim_id=claim_id,
+        threshold=settings.timeline_similarity,
+        as_of=as_of_utc(as_of),
+    )
+    return timeline_read(timeline)
+
+
+class JsonLdResponse(JSONResponse):
+    media_type = "application/ld+json"
+
+
+@router.get(
+    "/{claim_id}/claimreview",
+    summary="The claim's current verdict as schema.org ClaimReview JSON-LD",
+    response_class=JsonLdResponse,
+    responses={
+        200: {
+            "content": {"application/ld+json": {}},
+            "description": "A ClaimReview object (schema.org), as fact-checking tools read it",
+        }
+    },
+)
+def claim_review(
+    claim_id: ClaimId,
+    session: SessionDep,
+    claim_index: ClaimIndexDep,
+    judge: JudgeDep,
+    settings: SettingsDep,
+    reviewer: ReviewerDep,
+) -> JsonLdResponse:
+    review = review_export.review_stored_claim(
+        session=session,
+        claim_index=claim_index,
+        judge=judge,
+        claim_id=claim_id,
+        top_k=settings.default_top_k,
+        timeline_similarity=settings.timeline_similarity,
+        reviewer=reviewer,
+    )
+    return JsonLdResponse(review)

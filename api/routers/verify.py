@@ -28,5 +28,6 @@ def verify(
         judge=judge,
         request=request,
         default_top_k=settings.default_top_k,
+        timeline_similarity=settings.timeline_similarity,
     )
     return verification_read(verification)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 from crosscheck.documents.models import Document
+from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source
 
 
@@ -40,3 +41,10 @@ class Claim(Base):
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
     document: Mapped[Document | None] = relationship(lazy="select")
+    # Deleting a claim deletes its reviews (ON DELETE CASCADE does it for rows not loaded).
+    reviews: Mapped[list[ClaimReview]] = relationship(
+        lazy="selectin",
+        order_by="ClaimReview.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )

@@ -18,6 +18,7 @@ from pydantic import (
 
 from crosscheck.database import DatabaseId
 from crosscheck.pagination import Page
+from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.textnorm import clean_text
 
@@ -90,6 +91,9 @@ class ClaimRead(BaseModel):
     document_id: int | None = Field(description="The first document the claim was taken from")
     polarity: str = Field(description="asserts, or denies: the source rejects the statement")
     created_at: datetime
+    reviews: list[ReviewRead] = Field(
+        default_factory=list, description="Fact-checkers' ratings of this claim (ClaimReview)"
+    )
 
 
 ClaimPage = Page[ClaimRead]

@@ -10,7 +10,7 @@ import contextlib
 import logging
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from crosscheck.ingest.rows import (
     InputFormat,
     Row,
     count_rows,
+    read_claim_reviews,
     read_csv,
     read_json_array,
     read_jsonl,
@@ -65,7 +66,9 @@ def open_rows(source: InputFile) -> Iterator[Iterator[Row]]:
         stream = (
             sys.stdin.buffer if source.is_stdin else stack.enter_context(open(source.name, "rb"))
         )
-        if source.input_format is InputFormat.CSV:
+        if source.input_format.holds_claim_reviews:
+            yield read_claim_reviews(stream.read(), html=source.input_format is InputFormat.HTML)
+        elif source.input_format is InputFormat.CSV:
             yield read_csv(stream)
         elif source.input_format is InputFormat.JSON:
             yield read_json_array(stream.read())
@@ -129,13 +132,13 @@ class LoadProgress:
 
 
 def load_inputs(
-    loader: BulkLoader,
+    loader_for: Callable[[InputFile], BulkLoader],
     inputs: Sequence[InputFile],
     *,
     report: RejectionReport,
     console: Console,
 ) -> LoadTotals:
-    """Load every input in turn; rejected rows go to ``report``. Totals over all inputs."""
+    """Load every input in turn, each by its own loader; rejected rows go to ``report``."""
     overall = LoadTotals()
     started = time.perf_counter()
     with LoadProgress(console) as progress:
@@ -150,7 +153,7 @@ def load_inputs(
                 progress.advance(results)
 
             with open_rows(source) as rows:
-                totals = loader.run(rows, on_results)
+                totals = loader_for(source).run(rows, on_results)
             overall.created += totals.created
             overall.existing += totals.existing
             overall.rejected += totals.rejected

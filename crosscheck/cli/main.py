@@ -7,6 +7,7 @@ import dataclasses
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,10 +22,10 @@ from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
 from crosscheck.ingest import service as ingest_service
-from crosscheck.ingest.loader import RowKind, bulk_loader
+from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
 from crosscheck.ingest.report import RejectionReport
 from crosscheck.ingest.results import LoadTotals
-from crosscheck.ingest.rows import InputFormat, detect_format
+from crosscheck.ingest.rows import InputFormat, detect_format, sniff_json_ld
 from crosscheck.logs import configure_logging
 from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
@@ -114,6 +115,8 @@ def _inputs(paths: list[str], input_format: InputFormat | None) -> list[InputFil
         if name != STDIN and not Path(name).is_file():
             raise CrosscheckError(f"{name} is not a readable file", field="path")
         fmt = input_format or (InputFormat.JSONL if name == STDIN else detect_format(name))
+        if input_format is None and fmt is InputFormat.JSON and sniff_json_ld(Path(name)):
+            fmt = InputFormat.JSONLD
         if name == STDIN and fmt is InputFormat.PARQUET:
             raise CrosscheckError("Parquet cannot be read from standard input", field="format")
         inputs.append(InputFile(name, fmt))
@@ -133,16 +136,21 @@ def load(
         str | None,
         typer.Option(help="Source for rows that name none (the publisher, for documents)"),
     ] = None,
-    kind: Annotated[RowKind, typer.Option(help="What each row is")] = RowKind.CLAIMS,
+    kind: Annotated[
+        RowKind,
+        typer.Option(help="What each row is (JSON-LD and HTML files: always claim reviews)"),
+    ] = RowKind.CLAIMS,
     report: Annotated[
         Path, typer.Option(help="Where rejected rows go, as JSON lines to fix and load again")
     ] = Path("crosscheck-rejected.jsonl"),
 ) -> None:
-    """Bulk-load claims or documents; re-running a file adds nothing twice.
+    """Bulk-load claims, documents or fact-checkers' reviews; re-running a file adds nothing twice.
 
     Rows: {"text", "source", "stated_at"?, "url"?, "external_id"?} for claims;
     {"text", "publisher", "title"?, "url"?, "published_at"?} for documents.
-    Unknown fields are rejected. Exit status: 0 all rows loaded, 3 some rejected, 2 bad usage.
+    Unknown fields are rejected. schema.org ClaimReview JSON-LD (.jsonld, a .json file that is
+    JSON-LD, or the JSON-LD scripts of an .html page) loads the reviewed claims, their claimants
+    and the ratings. Exit status: 0 all rows loaded, 3 some rejected, 2 bad usage.
     """
     settings = _settings()
     try:
@@ -153,20 +161,30 @@ def load(
     runtime = Runtime(settings)
     runtime.start(load_judge=False)
     try:
-        loader = bulk_loader(
-            kind,
-            session_factory=runtime.session_factory,
-            claim_index=runtime.claim_index,
-            default_source=source,
-        )
+        loaders = {
+            row_kind: bulk_loader(
+                row_kind,
+                session_factory=runtime.session_factory,
+                claim_index=runtime.claim_index,
+                default_source=source,
+            )
+            for row_kind in {kind, RowKind.CLAIM_REVIEWS}
+        }
+
+        def loader_for(item: InputFile) -> BulkLoader:
+            reviews = item.input_format.holds_claim_reviews
+            return loaders[RowKind.CLAIM_REVIEWS if reviews else kind]
+
         with RejectionReport(report) as rejections:
-            totals = load_inputs(loader, inputs, report=rejections, console=console)
+            totals = load_inputs(loader_for, inputs, report=rejections, console=console)
     except CrosscheckError as exc:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from exc
     finally:
         runtime.close()
-    _print_totals(f"{kind.value} from {', '.join(paths)}", totals)
+    reviews_only = all(item.input_format.holds_claim_reviews for item in inputs)
+    what = RowKind.CLAIM_REVIEWS.value if reviews_only else kind.value
+    _print_totals(f"{what} from {', '.join(paths)}", totals)
     if totals.rejected:
         console.print(f"rejected rows, with line and reason: {report}", markup=False)
         raise typer.Exit(3)
@@ -239,6 +257,10 @@ def demo(
 def verify(
     text: Annotated[str, typer.Argument(help="The statement to verify")],
     top_k: Annotated[int | None, typer.Option(help="Nearest claims to weigh")] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", help="Only what was known then (a date or time; UTC if no zone)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON answer")] = False,
 ) -> None:
     """Verify a statement against the stored claims and print the evidence."""
@@ -246,7 +268,7 @@ def verify(
     runtime = _runtime(settings)
     try:
         with runtime.session_factory() as session:
-            request = VerifyRequest(text=text, top_k=top_k)
+            request = VerifyRequest(text=text, top_k=top_k, as_of=as_of)
             answer = verification_read(
                 verdict_service.verify_text(
                     session=session,
@@ -254,6 +276,7 @@ def verify(
                     judge=runtime.judge,
                     request=request,
                     default_top_k=settings.default_top_k,
+                    timeline_similarity=settings.timeline_similarity,
                 )
             )
     except (ValidationError, CrosscheckError) as exc:
@@ -269,7 +292,7 @@ def verify(
         table.add_column(column)
     for item in [*answer.corroborating, *answer.contradicting, *answer.related]:
         table.add_row(
-            item.stance.value,
+            item.stance.value + ("\nsuperseded" if item.superseded_by is not None else ""),
             item.claim.source.name,
             item.claim.text,
             f"{item.similarity:.2f}",

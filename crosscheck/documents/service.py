@@ -104,6 +104,20 @@ def get(*, session: Session, document_id: int) -> Document:
     return document
 
 
+def appearing_in(*, session: Session, claim_id: int) -> list[Document]:
+    """The documents a claim appeared in, earliest published first (undated ones last)."""
+    documents = session.scalars(
+        select(Document)
+        .join(ClaimAppearance, ClaimAppearance.document_id == Document.id)
+        .where(ClaimAppearance.claim_id == claim_id)
+        .distinct()
+    )
+    return sorted(
+        documents,
+        key=lambda d: (d.published_at is None, d.published_at or d.created_at, d.id),
+    )
+
+
 def list_page(*, session: Session, limit: int, cursor: str | None = None) -> ResultPage[Document]:
     """Documents in id order."""
     return paginate(

@@ -98,10 +98,16 @@ class ClaimIndex:
         self._dirty = self._dirty or removed > 0
         return removed
 
-    def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
-        """(claim id, cosine) of the ``k`` nearest claims to one query vector, best first."""
-        scores, ids = self._index.search(query.reshape(1, -1), k)
+    def search(
+        self, query: Vectors, k: int, *, among: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """(claim id, cosine) of the ``k`` nearest claims (of ``among``, if given), best first."""
+        scores, ids = self._index.search(query.reshape(1, -1), k, among=among)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def vectors(self, claim_ids: Sequence[int]) -> Vectors:
+        """The indexed vectors of ``claim_ids``, in order (``KeyError`` for one not indexed)."""
+        return self._index.vectors(claim_ids)
 
     def save(self) -> None:
         with self._save_lock, directory_lock(self._directory):

@@ -12,12 +12,14 @@ from crosscheck.indexing.service import ClaimIndex
 from crosscheck.ingest.claims import ClaimBulkLoader, ResultsCallback
 from crosscheck.ingest.documents import DocumentBulkLoader
 from crosscheck.ingest.results import LoadTotals, RowResult
+from crosscheck.ingest.reviews import ClaimReviewBulkLoader
 from crosscheck.ingest.rows import Row
 
 
 class RowKind(enum.StrEnum):
     CLAIMS = "claims"
     DOCUMENTS = "documents"
+    CLAIM_REVIEWS = "claimreviews"
 
 
 class BulkLoader(Protocol):
@@ -37,7 +39,14 @@ def bulk_loader(
     claim_index: ClaimIndex,
     default_source: str | None = None,
 ) -> BulkLoader:
-    """The loader for ``kind``; ``default_source`` fills rows without a source (or publisher)."""
+    """The loader for ``kind``; ``default_source`` fills rows without a source (the publisher
+    of documents, the claimant of claim reviews)."""
+    if kind is RowKind.CLAIM_REVIEWS:
+        return ClaimReviewBulkLoader(
+            session_factory=session_factory,
+            claim_index=claim_index,
+            default_claimant=default_source,
+        )
     if kind is RowKind.DOCUMENTS:
         return DocumentBulkLoader(
             session_factory=session_factory,

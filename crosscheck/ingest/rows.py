@@ -1,4 +1,5 @@
-"""Rows of a bulk file, streamed: JSON lines, CSV with a header, Parquet, or a JSON array.
+"""Rows of a bulk file, streamed: JSON lines, CSV with a header, Parquet, or a JSON array; or
+the ClaimReview objects of a JSON-LD file or of an HTML page's JSON-LD scripts.
 
 Every row keeps its line number and its raw form, so that a rejected row can be reported, fixed
 and loaded again. Rows that cannot even be read (broken JSON, bad UTF-8) come out as rows with an
@@ -18,10 +19,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from crosscheck.errors import InvalidInputError
+from crosscheck.reviews.jsonld import claim_reviews_in_text
 
 # Columns the rejection report adds; rows read back from a report ignore them.
 REPORT_COLUMNS = ("_file", "_line", "_field", "_reason")
 _UTF8_BOM = b"\xef\xbb\xbf"
+JSON_LD_SNIFF_BYTES = 4096
 
 
 class InputFormat(enum.StrEnum):
@@ -29,6 +32,12 @@ class InputFormat(enum.StrEnum):
     CSV = "csv"
     PARQUET = "parquet"
     JSON = "json"
+    JSONLD = "jsonld"
+    HTML = "html"
+
+    @property
+    def holds_claim_reviews(self) -> bool:
+        return self in (InputFormat.JSONLD, InputFormat.HTML)
 
 
 @dataclass(frozen=True)
@@ -50,12 +59,22 @@ def detect_format(name: str) -> InputFormat:
         ".csv": InputFormat.CSV,
         ".parquet": InputFormat.PARQUET,
         ".json": InputFormat.JSON,
+        ".jsonld": InputFormat.JSONLD,
+        ".html": InputFormat.HTML,
+        ".htm": InputFormat.HTML,
     }
     if suffix not in formats:
         raise InvalidInputError(
             f"cannot tell the format of {name!r} from its name: give --format", field="format"
         )
     return formats[suffix]
+
+
+def sniff_json_ld(path: Path) -> bool:
+    """Whether a ``.json`` file is JSON-LD: it names a ``@context`` or ``@type`` early on."""
+    with path.open("rb") as handle:
+        head = handle.read(JSON_LD_SNIFF_BYTES)
+    return b'"@context"' in head or b'"@type"' in head
 
 
 def without_report_columns(data: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +197,20 @@ def read_json_array(payload: bytes) -> Iterator[Row]:
             yield Row(number, raw, error="each item must be a JSON object")
 
 
+def read_claim_reviews(payload: bytes, *, html: bool) -> Iterator[Row]:
+    """One row per ClaimReview in a JSON-LD document (or an HTML page's JSON-LD), numbered from
+    1 in document order; a part that holds no review is a row with an error."""
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"the file is not UTF-8: {exc}", field="body") from exc
+    for number, found in enumerate(claim_reviews_in_text(text, html=html), start=1):
+        if found.node is None:
+            yield Row(number, "", error=found.error)
+        else:
+            yield Row(number, json.dumps(found.node, ensure_ascii=False), data=found.node)
+
+
 def count_rows(path: Path, input_format: InputFormat) -> int | None:
     """Rows a file holds (for a progress bar): exact for Parquet, non-blank lines otherwise."""
     if input_format is InputFormat.PARQUET:
@@ -187,7 +220,7 @@ def count_rows(path: Path, input_format: InputFormat) -> int | None:
             return int(pq.ParquetFile(path).metadata.num_rows)
         except Exception:  # unreadable: the reader reports it properly
             return None
-    if input_format is InputFormat.JSON:
+    if input_format in (InputFormat.JSON, InputFormat.JSONLD, InputFormat.HTML):
         return None
     with path.open("rb") as handle:
         blank_free = sum(1 for raw in handle if raw.strip())

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimText
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.stance.schemas import Stance, StanceJudgement
+from crosscheck.timelines.rules import chronological_key
 
 
 class Verdict(enum.StrEnum):
@@ -24,24 +25,45 @@ class Verdict(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Evidence:
-    """A stored claim near the verified one, and how it stands towards it."""
+    """A stored claim near the verified one, how it stands towards it, and whether its source
+    has since said something newer on the matter (then it no longer counts)."""
 
     claim: Claim
     similarity: float
     judgement: StanceJudgement
+    superseded_by: Claim | None = None
 
     @property
     def stance(self) -> Stance:
         return self.judgement.stance
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by is None
 
 
 @dataclass(frozen=True)
 class Verification:
     verdict: Verdict
     evidence: list[Evidence] = field(default_factory=list)
+    as_of: datetime | None = None
 
     def with_stance(self, stance: Stance) -> list[Evidence]:
         return [item for item in self.evidence if item.stance is stance]
+
+    def counted(self, stance: Stance) -> list[Evidence]:
+        """Evidence with this stance that counts: not superseded."""
+        return [item for item in self.with_stance(stance) if item.current]
+
+    def by_source(self) -> list[list[Evidence]]:
+        """Every statement weighed, grouped by source (first seen first), oldest first."""
+        groups: dict[int, list[Evidence]] = {}
+        for item in self.evidence:
+            groups.setdefault(item.claim.source_id, []).append(item)
+        return [
+            sorted(items, key=lambda item: chronological_key(item.claim))
+            for items in groups.values()
+        ]
 
 
 MAX_TOP_K = 100
@@ -65,6 +87,24 @@ class VerifyRequest(BaseModel):
     exclude_sources: Annotated[list[SourceName], Field(max_length=100)] | None = Field(
         default=None, description="Never claims by these sources (names or aliases)"
     )
+    as_of: datetime | None = Field(
+        default=None,
+        examples=["2024-10-20T00:00:00Z"],
+        description="Only what was known then: claims stated by this time (undated ones: stored "
+        "by then); a zone-less time is UTC",
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _in_utc(cls, as_of: datetime | None) -> datetime | None:
+        return as_of_utc(as_of)
+
+
+def as_of_utc(as_of: datetime | None) -> datetime | None:
+    """``as_of`` with a zone: a time given without one is read as UTC."""
+    if as_of is None or as_of.tzinfo is not None:
+        return as_of
+    return as_of.replace(tzinfo=UTC)
 
 
 class EvidenceClaim(BaseModel):
@@ -74,6 +114,7 @@ class EvidenceClaim(BaseModel):
     text: str
     source: SourceRef
     stated_at: datetime | None = None
+    url: str | None = None
 
 
 class EvidenceRead(BaseModel):
@@ -82,6 +123,29 @@ class EvidenceRead(BaseModel):
     similarity: float
     confidence: float
     reasons: list[str]
+    superseded_by: int | None = Field(
+        default=None,
+        description="A newer statement by the same source on the matter: this one no longer "
+        "counts towards the verdict",
+    )
+
+
+class TimelineStatementRead(BaseModel):
+    """One statement in a source's timeline, and how it stands towards the verified text."""
+
+    claim: EvidenceClaim
+    stated_at: datetime | None
+    similarity: float = Field(description="Cosine similarity to the verified text")
+    stance: Stance
+    current: bool
+    superseded_by: int | None
+
+
+class SourceTimelineRead(BaseModel):
+    """A source's statements weighed by the verification, oldest first."""
+
+    source: SourceRef
+    statements: list[TimelineStatementRead]
 
 
 class OriginSummary(BaseModel):
@@ -96,11 +160,20 @@ class OriginSummary(BaseModel):
 
 class VerificationRead(BaseModel):
     verdict: Verdict
+    as_of: datetime | None = Field(description="The time the answer keeps to, if one was asked")
     summary: OriginSummary
-    corroborating: list[EvidenceRead]
-    contradicting: list[EvidenceRead]
+    corroborating: list[EvidenceRead] = Field(
+        description="Claims that support the statement; superseded ones last"
+    )
+    contradicting: list[EvidenceRead] = Field(
+        description="Claims that oppose the statement; superseded ones last"
+    )
     related: list[EvidenceRead] = Field(
         description="Claims that discuss the statement without taking a side"
+    )
+    timelines: list[SourceTimelineRead] = Field(
+        description="Per source, its statements weighed here, oldest first: what it said, "
+        "and what superseded it"
     )
 
 
@@ -111,6 +184,24 @@ def evidence_read(item: Evidence) -> EvidenceRead:
         similarity=round(item.similarity, 4),
         confidence=item.judgement.confidence,
         reasons=item.judgement.reasons,
+        superseded_by=item.superseded_by.id if item.superseded_by else None,
+    )
+
+
+def source_timeline_read(items: list[Evidence]) -> SourceTimelineRead:
+    return SourceTimelineRead(
+        source=SourceRef.model_validate(items[0].claim.source),
+        statements=[
+            TimelineStatementRead(
+                claim=EvidenceClaim.model_validate(item.claim),
+                stated_at=item.claim.stated_at,
+                similarity=round(item.similarity, 4),
+                stance=item.stance,
+                current=item.current,
+                superseded_by=item.superseded_by.id if item.superseded_by else None,
+            )
+            for item in items
+        ],
     )
 
 
@@ -122,13 +213,14 @@ def verification_read(verification: Verification) -> VerificationRead:
 
     def origins(stance: Stance) -> list[SourceRef]:
         seen: dict[int, SourceRef] = {}
-        for item in verification.with_stance(stance):
+        for item in verification.counted(stance):
             seen.setdefault(item.claim.source_id, SourceRef.model_validate(item.claim.source))
         return list(seen.values())
 
     corroborating, contradicting = origins(Stance.CORROBORATES), origins(Stance.CONTRADICTS)
     return VerificationRead(
         verdict=verification.verdict,
+        as_of=verification.as_of,
         summary=OriginSummary(
             corroborating_origins=len(corroborating),
             contradicting_origins=len(contradicting),
@@ -139,4 +231,5 @@ def verification_read(verification: Verification) -> VerificationRead:
         corroborating=group(Stance.CORROBORATES),
         contradicting=group(Stance.CONTRADICTS),
         related=group(Stance.DISCUSSES),
+        timelines=[source_timeline_read(items) for items in verification.by_source()],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -11,12 +12,23 @@ from crosscheck.claims.models import Claim
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.sources import service as source_service
 from crosscheck.stance.schemas import Stance, StanceJudge
-from crosscheck.verdicts.schemas import Evidence, Verdict, Verification, VerifyRequest
+from crosscheck.timelines.rules import known_by
+from crosscheck.timelines.service import StatementHistory
+from crosscheck.verdicts.schemas import (
+    Evidence,
+    Verdict,
+    Verification,
+    VerifyRequest,
+    as_of_utc,
+)
+from crosscheck.verdicts.supersession import with_successors
+from embeddings.encoder import Vectors
 
 
 def overall_verdict(evidence: Sequence[Evidence]) -> Verdict:
-    """Corroborated or contradicted when only one side has evidence, contested when both do."""
-    stances = {item.stance for item in evidence}
+    """Corroborated or contradicted when only one side has current evidence, contested when
+    both do; superseded statements do not count."""
+    stances = {item.stance for item in evidence if item.current}
     supported, opposed = Stance.CORROBORATES in stances, Stance.CONTRADICTS in stances
     if supported and opposed:
         return Verdict.CONTESTED
@@ -31,14 +43,14 @@ def _nearest_eligible(
     *,
     session: Session,
     claim_index: ClaimIndex,
-    text: str,
+    query: Vectors,
     top_k: int,
     only_sources: Collection[int] | None,
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
+    as_of: datetime | None,
 ) -> list[tuple[Claim, float]]:
-    """The ``top_k`` nearest stored claims that pass the source filters, best first."""
-    query = claim_index.encoder.encode([text])[0]
+    """The ``top_k`` nearest stored claims that pass the source and time filters, best first."""
     total = claim_index.count()
     fetch = min(total, top_k * 4 + len(exclude_claims))
     while True:
@@ -53,6 +65,7 @@ def _nearest_eligible(
             and claim_id not in exclude_claims
             and claims[claim_id].source_id not in exclude_sources
             and (only_sources is None or claims[claim_id].source_id in only_sources)
+            and known_by(claims[claim_id], as_of)
         ]
         if len(eligible) >= top_k or fetch >= total:
             return eligible[:top_k]
@@ -66,6 +79,7 @@ def verify_text(
     judge: StanceJudge,
     request: VerifyRequest,
     default_top_k: int,
+    timeline_similarity: float,
 ) -> Verification:
     """Judge the nearest claims of the allowed sources against ``request.text``."""
     only = (
@@ -87,6 +101,8 @@ def verify_text(
         only_sources=only,
         exclude_sources=excluded,
         exclude_claims=(),
+        as_of=request.as_of,
+        timeline_similarity=timeline_similarity,
     )
 
 
@@ -97,7 +113,9 @@ def verify_stored_claim(
     judge: StanceJudge,
     claim_id: int,
     top_k: int,
+    timeline_similarity: float,
     include_same_source: bool = False,
+    as_of: datetime | None = None,
 ) -> Verification:
     """Evidence for a stored claim, from other sources unless asked otherwise."""
     claim = claim_service.get(session=session, claim_id=claim_id)
@@ -110,6 +128,8 @@ def verify_stored_claim(
         only_sources=None,
         exclude_sources=set() if include_same_source else {claim.source_id},
         exclude_claims={claim.id},
+        as_of=as_of_utc(as_of),
+        timeline_similarity=timeline_similarity,
     )
 
 
@@ -123,15 +143,19 @@ def _verify(
     only_sources: Collection[int] | None,
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
+    as_of: datetime | None,
+    timeline_similarity: float,
 ) -> Verification:
+    query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
         session=session,
         claim_index=claim_index,
-        text=text,
+        query=query,
         top_k=top_k,
         only_sources=only_sources,
         exclude_sources=exclude_sources,
         exclude_claims=exclude_claims,
+        as_of=as_of,
     )
     judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
     evidence = [
@@ -139,5 +163,16 @@ def _verify(
         for (claim, score), judgement in zip(nearest, judgements, strict=True)
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
-    relevant.sort(key=lambda item: (-item.judgement.confidence, -item.similarity))
-    return Verification(verdict=overall_verdict(relevant), evidence=relevant)
+    history = StatementHistory(
+        session=session, claim_index=claim_index, threshold=timeline_similarity, as_of=as_of
+    )
+    weighed = with_successors(
+        relevant,
+        history=history,
+        judge=judge,
+        text=text,
+        query=query,
+        exclude_claims=exclude_claims,
+    )
+    weighed.sort(key=lambda item: (not item.current, -item.judgement.confidence, -item.similarity))
+    return Verification(verdict=overall_verdict(weighed), evidence=weighed, as_of=as_of)

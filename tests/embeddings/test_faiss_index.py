@@ -301,3 +301,21 @@ def test_remove_accepts_a_numpy_array_and_search_pads_to_k() -> None:
     assert index.remove(np.array([1], dtype=np.int64)) == 1
     scores, ids = index.search(np.eye(4, dtype=np.float32)[:1], 3)
     assert ids.tolist() == [[2, -1, -1]] and scores.shape == (1, 3)
+
+
+def test_search_among_some_ids_finds_only_those() -> None:
+    index, vectors = _filled([10, 20, 30, 40, 50])
+    scores, found = index.search(vectors[0], k=3, among=[20, 40])
+    nearest_first = sorted([20, 40], key=lambda i: -float(vectors[0] @ vectors[i // 10 - 1]))
+    assert found[0].tolist() == [*nearest_first, -1]
+    assert np.isclose(scores[0][0], max(vectors[0] @ vectors[1], vectors[0] @ vectors[3]))
+    _, none = index.search(vectors[0], k=2, among=[])
+    assert none[0].tolist() == [-1, -1]
+
+
+def test_vectors_returns_the_stored_vectors_in_order() -> None:
+    index, vectors = _filled([10, 20, 30])
+    assert np.allclose(index.vectors([30, 10]), vectors[[2, 0]])
+    assert index.vectors([]).shape == (0, DIM)
+    with pytest.raises(KeyError):
+        index.vectors([99])

@@ -1,0 +1,207 @@
+// crosscheck's page: verify a claim, show the evidence grouped by source, open a timeline.
+// Every piece of data is put on the page as text (textContent), never as markup.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const form = $("check");
+  const claimInput = $("claim");
+  const asOfInput = $("as-of");
+  const button = $("check-button");
+  const status = $("status");
+  const results = $("results");
+  const timeline = $("timeline");
+  const dates = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
+  let lastStatement = null;
+
+  function el(tag, options, children) {
+    const node = document.createElement(tag);
+    const settings = options || {};
+    if (settings.text !== undefined) node.textContent = settings.text;
+    if (settings.className) node.className = settings.className;
+    for (const [name, value] of Object.entries(settings.attrs || {})) node.setAttribute(name, value);
+    for (const child of children || []) if (child) node.append(child);
+    return node;
+  }
+
+  // The status line is read out by screen readers; a success repeats what the page shows, so
+  // it is then kept out of sight (but not out of hearing).
+  function say(message, isError, shownElsewhere) {
+    status.textContent = message;
+    status.classList.toggle("error", Boolean(isError));
+    status.classList.toggle("visually-hidden", Boolean(shownElsewhere));
+  }
+
+  function safeUrl(url) {
+    // Only web links: a stored URL must never become a script.
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (_error) {
+      return null;
+    }
+  }
+
+  function dateOf(iso) {
+    return iso ? el("time", { text: dates.format(new Date(iso)), attrs: { datetime: iso } }) : el("span", { text: "undated" });
+  }
+
+  async function api(path, options) {
+    const response = await fetch(path, options);
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = body && body.error ? body.error : {};
+      if (response.status === 503) throw new Error("The service is still loading. Try again in a moment.");
+      throw new Error(error.message ? `Could not check: ${error.message}` : `Could not check (HTTP ${response.status}).`);
+    }
+    return body;
+  }
+
+  function asOfParam() {
+    return asOfInput.value ? `${asOfInput.value}T23:59:59Z` : null;
+  }
+
+  function statementItem(item) {
+    const claim = item.claim;
+    const open = el("button", { text: claim.text, className: "statement", attrs: { type: "button", "aria-describedby": `meta-${claim.id}` } });
+    open.addEventListener("click", () => showTimeline(claim.id, open));
+    const meta = el("p", { className: "meta", attrs: { id: `meta-${claim.id}` } }, [dateOf(claim.stated_at)]);
+    const link = claim.url ? safeUrl(claim.url) : null;
+    if (link) meta.append(el("a", { text: "where it was said", attrs: { href: link, rel: "noopener noreferrer" } }));
+    meta.append(el("span", { text: `confidence ${Math.round(item.confidence * 100)}%` }));
+    const entry = el("li", { className: item.superseded_by ? "superseded" : "" }, [open, meta]);
+    if (item.superseded_by) {
+      entry.append(el("p", {}, [el("span", { text: "Superseded", className: "tag" }), document.createTextNode(" by a newer statement of the same source; it no longer counts.")]));
+    }
+    const reasons = el("ul", { className: "reasons", attrs: { "aria-label": "Reasons" } });
+    for (const reason of item.reasons) reasons.append(el("li", { text: reason }));
+    entry.append(reasons);
+    return entry;
+  }
+
+  function renderSide(container, items, order) {
+    container.replaceChildren();
+    if (!items.length) {
+      container.append(el("p", { text: "No statement." }));
+      return;
+    }
+    // One group per independent source: the summary's order first, then the rest.
+    const groups = new Map(order.map((source) => [source.id, { source, items: [] }]));
+    for (const item of items) {
+      const source = item.claim.source;
+      if (!groups.has(source.id)) groups.set(source.id, { source, items: [] });
+      groups.get(source.id).items.push(item);
+    }
+    for (const { source, items: said } of groups.values()) {
+      if (!said.length) continue;
+      const list = el("ul", { className: "statements" }, said.map(statementItem));
+      container.append(el("article", { className: "source", attrs: { "aria-label": source.name } }, [el("h4", { text: source.name }), list]));
+    }
+  }
+
+  function plural(count, one, many) {
+    return `${count} ${count === 1 ? one : many}`;
+  }
+
+  function render(answer) {
+    const summary = answer.summary;
+    const verdict = $("verdict");
+    verdict.textContent = answer.verdict;
+    verdict.className = `verdict ${answer.verdict}`;
+    const when = answer.as_of ? ` as of ${dates.format(new Date(answer.as_of))}` : "";
+    const text = `${plural(summary.corroborating_origins, "independent source corroborates", "independent sources corroborate")}, ${plural(summary.contradicting_origins, "contradicts", "contradict")}${when}.`;
+    $("summary").textContent = text;
+    renderSide($("corroborating"), answer.corroborating, summary.corroborating_sources);
+    renderSide($("contradicting"), answer.contradicting, summary.contradicting_sources);
+    renderSide($("related"), answer.related, []);
+    timeline.hidden = true;
+    results.hidden = false;
+    say(`Verdict: ${answer.verdict}. ${text}`, false, true);
+  }
+
+  async function run(work) {
+    button.disabled = true;
+    results.setAttribute("aria-busy", "true");
+    say("Checking…");
+    try {
+      render(await work());
+    } catch (error) {
+      say(error.message, true);
+    } finally {
+      button.disabled = false;
+      results.removeAttribute("aria-busy");
+    }
+  }
+
+  function verifyText(text) {
+    const body = { text };
+    const asOf = asOfParam();
+    if (asOf) body.as_of = asOf;
+    return api("/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  async function verifyStored(claimId) {
+    const claim = await api(`/v1/claims/${encodeURIComponent(claimId)}`);
+    claimInput.value = claim.text;
+    const asOf = asOfParam();
+    const query = asOf ? `?as_of=${encodeURIComponent(asOf)}` : "";
+    return api(`/v1/claims/${encodeURIComponent(claimId)}/evidence${query}`);
+  }
+
+  async function showTimeline(claimId, opener) {
+    lastStatement = opener || null;
+    say("Loading the timeline…");
+    try {
+      const answer = await api(`/v1/claims/${encodeURIComponent(claimId)}/timeline`);
+      const list = $("timeline-list");
+      list.replaceChildren();
+      const byId = new Map(answer.statements.map((entry) => [entry.claim.id, entry]));
+      for (const entry of answer.statements) {
+        const item = el("li", { attrs: entry.claim.id === answer.claim.id ? { "aria-current": "true" } : {} });
+        item.append(el("p", { className: "meta" }, [dateOf(entry.stated_at), el("span", { text: entry.current ? "current" : "superseded", className: entry.current ? "tag current" : "tag" })]));
+        item.append(el("p", { text: entry.claim.text }));
+        const newer = entry.superseded_by ? byId.get(entry.superseded_by) : null;
+        if (newer) {
+          item.append(el("p", { className: "meta" }, [document.createTextNode("Superseded by the statement of "), dateOf(newer.stated_at)]));
+        }
+        list.append(item);
+      }
+      const source = answer.claim.source.name;
+      $("timeline-intro").textContent = `What ${source} said on this over time, oldest first (${plural(answer.statements.length, "statement", "statements")}).`;
+      timeline.hidden = false;
+      $("timeline-heading").focus();
+      say(`Timeline of ${source}: ${plural(answer.statements.length, "statement", "statements")}.`, false, true);
+    } catch (error) {
+      say(error.message, true);
+    }
+  }
+
+  $("timeline-close").addEventListener("click", () => {
+    timeline.hidden = true;
+    if (lastStatement && document.body.contains(lastStatement)) lastStatement.focus();
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = claimInput.value.trim();
+    if (!text) {
+      say("Type a claim to check.", true);
+      claimInput.focus();
+      return;
+    }
+    const params = new URLSearchParams({ q: text });
+    if (asOfInput.value) params.set("as_of", asOfInput.value);
+    history.replaceState(null, "", `?${params}`);
+    run(() => verifyText(text));
+  });
+
+  // Links into the page: ?claim=ID (a stored claim, as ClaimReview links it) or ?q=TEXT.
+  const params = new URLSearchParams(location.search);
+  if (params.get("as_of")) asOfInput.value = params.get("as_of");
+  if (params.get("claim")) {
+    run(() => verifyStored(params.get("claim")));
+  } else if (params.get("q")) {
+    claimInput.value = params.get("q");
+    run(() => verifyText(params.get("q")));
+  }
+})();

@@ -1,0 +1,1 @@
+"""Fact-checkers' reviews of claims (schema.org ClaimReview): stored ratings, import, export."""

@@ -1,0 +1,1 @@
+"""How a source's statements on one subject changed over time, and which one is current."""

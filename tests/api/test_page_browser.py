@@ -1,0 +1,218 @@
+"""The page in a real browser: Debian's chromium, headless, driven by Playwright, against a real
+server process with the demo loaded. Screenshots go to test-artifacts/ (paths printed)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosscheck.migrations import upgrade
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings
+from embeddings.encoder import SentenceTransformerEncoder
+from tests.conftest import load_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+QUERY = "North Korean soldiers are in Russia"
+TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _ready(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no browser at {CHROMIUM}: `make browser` installs Debian's chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # The first verification in a fresh server process takes a few seconds on 2 cores.
+    playwright_api.expect.set_options(timeout=TIMEOUT_MS)
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
+) -> Iterator[str]:
+    """``crosscheck serve`` in its own process on a free port, the demo loaded beforehand."""
+    folder = tmp_path_factory.mktemp("page")
+    database_url = f"sqlite:///{folder / 'page.db'}"
+    upgrade(database_url)
+    runtime = Runtime(
+        Settings(database_url=database_url, index_dir=folder / "index"), encoder=encoder
+    )
+    runtime.start(load_judge=False)
+    load_demo(runtime)
+    runtime.close()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CROSSCHECK_DATABASE_URL": database_url,
+        "CROSSCHECK_INDEX_DIR": str(folder / "index"),
+        "CROSSCHECK_LOG_LEVEL": "WARNING",
+    }
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crosscheck.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not _ready(base):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"server did not become ready:\n{(folder / 'server.log').read_text()}"
+                )
+            time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_check_a_claim_see_sources_and_a_timeline(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/")
+    assert page.url == f"{server}/app/"
+
+    page.get_by_label("Claim to check").fill(QUERY)
+    page.get_by_role("button", name="Check the claim").focus()
+    page.keyboard.press("Enter")  # operable from the keyboard
+
+    expect(page.locator("#verdict")).to_have_text("contested")
+    expect(page.get_by_role("status")).to_contain_text("Verdict: contested")
+    corroborating, contradicting = page.locator("#corroborating"), page.locator("#contradicting")
+    for source in ("US National Security Council", "South Korea National Intelligence Service"):
+        expect(corroborating.get_by_role("article", name=source)).to_be_visible()
+    for source in ("Russian Ministry of Foreign Affairs", "North Korea state media (KCNA)"):
+        expect(contradicting.get_by_role("article", name=source)).to_be_visible()
+    # The US's early "no indication" is shown, marked superseded, on the contradicting side.
+    us_then = contradicting.get_by_role("article", name="US National Security Council")
+    expect(us_then.locator(".tag")).to_have_text("Superseded")
+    # Each statement with its reasons, date and link.
+    nis = corroborating.get_by_role("article", name="South Korea National Intelligence Service")
+    expect(nis.locator(".reasons li").first).to_be_visible()
+    expect(nis.locator("time").first).to_have_attribute("datetime", "2024-10-23T06:00:00Z")
+    expect(
+        nis.locator('a[href="https://example.org/nis/2024-10-23-parliamentary-briefing"]')
+    ).to_be_visible()
+    _screenshot(page, "page-verdict-desktop.png")
+
+    early = nis.get_by_role("button", name="special operations soldiers", exact=False)
+    early.click()
+    timeline = page.locator("#timeline")
+    expect(timeline).to_be_visible()
+    entries = timeline.locator("#timeline-list > li")
+    expect(entries).to_have_count(2)
+    expect(entries.nth(0)).to_contain_text("superseded")
+    expect(entries.nth(0)).to_contain_text("1,500 North Korean special operations soldiers")
+    expect(entries.nth(1)).to_contain_text("current")
+    expect(entries.nth(1)).to_contain_text("a further 1,500 troops")
+    expect(page.locator("#timeline-heading")).to_be_focused()
+    path = _screenshot(page, "page-timeline-desktop.png")
+    assert path.stat().st_size > 10_000
+
+    page.get_by_role("button", name="Back to the results").click()
+    expect(timeline).to_be_hidden()
+    expect(early).to_be_focused()
+    page.close()
+
+
+def test_readable_on_a_phone_and_linkable(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/app/?q={QUERY.replace(' ', '+')}&as_of=2024-10-17")
+    expect(page.locator("#verdict")).to_have_text("contradicted")
+    expect(page.locator("#summary")).to_contain_text("as of")
+    expect(page.get_by_label("Claim to check")).to_have_value(QUERY)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, "the page scrolls sideways on a phone"
+    width = page.get_by_role("button", name="Check the claim").bounding_box()["width"]
+    assert width > 300  # the button spans the narrow screen: easy to tap
+    _screenshot(page, "page-phone.png")
+
+    # A stored claim's ClaimReview links here: ?claim=ID opens its verdict.
+    with urllib.request.urlopen(f"{server}/v1/claims?q=further+1%2C500") as response:
+        claim_id = __import__("json").load(response)["items"][0]["id"]
+    page.goto(f"{server}/app/?claim={claim_id}")
+    expect(page.locator("#verdict")).not_to_be_empty()
+    expect(page.get_by_label("Claim to check")).to_have_value(
+        "At least 1,500 North Korean special forces soldiers are training in Russia, "
+        "and a further 1,500 troops have also entered Russia recently."
+    )
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits
+    _screenshot(page, "page-claim-phone.png")
+    context.close()
