@@ -45,6 +45,11 @@ schema = strawberry.Schema(
 )
 
 
+def printed_schema() -> str:
+    """The schema in SDL, as committed in ``schema.graphql`` (ends with one newline)."""
+    return schema.as_str().rstrip() + "\n"
+
+
 class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
     """Gives every error an ``extensions.code``, as clients branch on it."""
 

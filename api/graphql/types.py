@@ -6,9 +6,13 @@ from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.orm import Session
 
 from api.graphql.context import GraphQLInfo
+from api.graphql.pagination import Connection, connection, page_request
+from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
+from crosscheck.claims.schemas import ClaimFilter, ClaimRead
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
 from crosscheck.verdicts import service as verdict_service
@@ -39,6 +43,28 @@ class SourceType:
     @strawberry.field(description="How many claims this source has asserted")
     async def claim_count(self, info: GraphQLInfo) -> int:
         return await info.context.source_claim_counts.load(self.id)
+
+    @strawberry.field(description="The claims this source asserted, in id order")
+    async def claims(
+        self,
+        info: GraphQLInfo,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        q: str | None = None,
+    ) -> Connection[ClaimType]:
+        settings = info.context.runtime.settings
+
+        def fetch(session: Session) -> Connection[ClaimType]:
+            page = claim_service.list_page(
+                session=session,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
+                claim_filter=ClaimFilter(source_ids=[self.id], q=q),
+            )
+            return connection(page, ClaimType.from_row)
+
+        return await info.context.run(fetch)
 
     @classmethod
     def from_row(cls, source: Source) -> SourceType:
@@ -106,6 +132,10 @@ class ClaimType:
 
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
+        return cls.from_read(ClaimRead.model_validate(claim))
+
+    @classmethod
+    def from_read(cls, claim: ClaimRead) -> ClaimType:
         return cls(
             id=claim.id,
             text=claim.text,
@@ -183,23 +213,3 @@ class VerificationType:
             contradicting=group(Stance.CONTRADICTS),
             related=group(Stance.DISCUSSES),
         )
-
-
-@strawberry.type(description="Where a page ends, and whether another follows")
-class PageInfo:
-    end_cursor: str | None
-    has_next_page: bool
-
-
-@strawberry.type(description="One page of sources")
-class SourceConnection:
-    items: list[SourceType]
-    total_count: int
-    page_info: PageInfo
-
-
-@strawberry.type(description="One page of claims")
-class ClaimConnection:
-    items: list[ClaimType]
-    total_count: int
-    page_info: PageInfo

@@ -350,6 +350,24 @@ def train_stance(
     out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
 
 
+@app.command("graphql-schema")
+def graphql_schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write the schema here (the repository keeps schema.graphql)"),
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL), or write it to OUTPUT for clients to generate code from."""
+    from api.graphql.schema import printed_schema  # the edge, loaded only for this command
+
+    text = printed_schema()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"GraphQL schema written to {output}", markup=False)
+
+
 @app.command()
 def reindex() -> None:
     """Rebuild the vector index from the database."""
