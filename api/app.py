@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
         finally:
             saver.cancel()
             follower.cancel()
+            await runtime.claim_feed.close()
             await asyncio.to_thread(loader.join)
             await asyncio.to_thread(runtime.close)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.runtime import Runtime
@@ -14,8 +15,9 @@ from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
 
 
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+def get_runtime(connection: HTTPConnection) -> Runtime:
+    """The process runtime, for requests and WebSockets (GraphQL subscriptions) alike."""
+    runtime: Runtime = connection.app.state.runtime
     return runtime
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
+from crosscheck.feeds.service import ClaimFeed
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
@@ -30,6 +31,9 @@ class Runtime:
         self._claim_index: ClaimIndex | None = None
         self._ready = threading.Event()
         self.startup_error: str | None = None
+        self.claim_feed = ClaimFeed(
+            session_factory=self.session_factory, queue_size=settings.subscription_queue_size
+        )
 
     @property
     def ready(self) -> bool:
@@ -79,6 +83,7 @@ class Runtime:
                     batch_size=self.settings.encode_batch_size,
                     rebuild=rebuild_index,
                 )
+            self._claim_index.on_added(self.claim_feed.claims_indexed)
         except Exception as exc:
             self.startup_error = f"{type(exc).__name__}: {exc}"
             log.exception("start-up failed")

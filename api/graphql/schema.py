@@ -17,6 +17,7 @@ from api.graphql.context import GraphQLContext, get_context
 from api.graphql.documents import DocumentMutation, DocumentQuery
 from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
+from api.graphql.subscriptions import ClaimSubscription
 from api.graphql.verify import VerifyQuery
 
 
@@ -27,6 +28,11 @@ class Query(SourceQuery, ClaimQuery, DocumentQuery, VerifyQuery, StanceQuery):
 
 @strawberry.type(description="Create sources, claims and documents")
 class Mutation(SourceMutation, ClaimMutation, DocumentMutation):
+    pass
+
+
+@strawberry.type(description="Live feeds over WebSocket (graphql-transport-ws)")
+class Subscription(ClaimSubscription):
     pass
 
 
@@ -41,6 +47,7 @@ def _is_unexpected(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR)],
 )
 

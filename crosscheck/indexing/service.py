@@ -24,6 +24,8 @@ LOCK_FILE = "index.lock"
 LOCK_TIMEOUT_SECONDS = 120.0
 
 ProgressCallback = Callable[[int], None]
+# Told the ids of claims just added to the index (from the writer's thread); must not block.
+AddedListener = Callable[[Sequence[int]], None]
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class ClaimIndex:
         self._batch_size = batch_size
         self._dirty = False
         self._save_lock = threading.Lock()
+        self._listeners: list[AddedListener] = []
 
     @property
     def encoder(self) -> Encoder:
@@ -87,11 +90,21 @@ class ClaimIndex:
             progress(len(batch))
         return len(batch)
 
+    def on_added(self, listener: AddedListener) -> None:
+        """Call ``listener`` with the ids of claims each time some become searchable."""
+        self._listeners.append(listener)
+
     def add_vectors(self, claim_ids: Sequence[int], vectors: Vectors) -> None:
         """Index claims whose vectors are already encoded (bulk loads encode ahead)."""
-        if len(claim_ids):
-            self._index.add(claim_ids, vectors)
-            self._dirty = True
+        if not len(claim_ids):
+            return
+        self._index.add(claim_ids, vectors)
+        self._dirty = True
+        for listener in self._listeners:
+            try:
+                listener(claim_ids)
+            except Exception:  # a listener's failure must never fail the write that indexed
+                log.exception("listener of added claims failed")
 
     def remove(self, claim_ids: Sequence[int]) -> int:
         removed = self._index.remove(claim_ids)
