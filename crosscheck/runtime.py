@@ -12,6 +12,7 @@ from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.feeds.service import ClaimFeed
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
+from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import Encoder, SentenceTransformerEncoder
@@ -27,7 +28,7 @@ class Runtime:
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
         self._judge: StanceEngine | None = None
-        self._encoder = encoder
+        self._encoder: Encoder | None = TimedEncoder(encoder) if encoder is not None else None
         self._claim_index: ClaimIndex | None = None
         self._ready = threading.Event()
         self.startup_error: str | None = None
@@ -65,8 +66,10 @@ class Runtime:
         started = time.perf_counter()
         try:
             if self._encoder is None:
-                self._encoder = SentenceTransformerEncoder(
-                    self.settings.model, batch_size=self.settings.encode_batch_size
+                self._encoder = TimedEncoder(
+                    SentenceTransformerEncoder(
+                        self.settings.model, batch_size=self.settings.encode_batch_size
+                    )
                 )
             if load_judge:
                 self._judge = StanceEngine.from_directory(

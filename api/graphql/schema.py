@@ -19,6 +19,7 @@ from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
 from api.graphql.subscriptions import ClaimSubscription
 from api.graphql.verify import VerifyQuery
+from api.metrics import OperationMetrics
 
 
 @strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
@@ -48,7 +49,10 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=[lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR)],
+    extensions=[
+        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR),
+        OperationMetrics,
+    ],
 )
 
 
@@ -77,4 +81,7 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
 
 
 def create_graphql_router() -> CrosscheckGraphQLRouter:
-    return CrosscheckGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql")
+    # The path is the route's own (not an include prefix), so metrics label it `/graphql`.
+    return CrosscheckGraphQLRouter(
+        schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql"
+    )

@@ -54,7 +54,7 @@ def _settings() -> Settings:
     except ValidationError as exc:
         console.print(f"[red]invalid settings:[/red]\n{exc}")
         raise typer.Exit(2) from exc
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     return settings
 
 
@@ -89,6 +89,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+        # Logging is already set up (JSON off a terminal); the API logs each request itself.
+        log_config=None,
+        access_log=False,
     )
 
 

@@ -14,6 +14,7 @@ from filelock import FileLock
 from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
+from crosscheck.metrics import INDEX_SECONDS
 from embeddings.encoder import Encoder, Vectors
 from embeddings.faiss_index import FaissIndex
 from embeddings.index import ClaimIds, IndexArtifactError
@@ -98,7 +99,8 @@ class ClaimIndex:
         """Index claims whose vectors are already encoded (bulk loads encode ahead)."""
         if not len(claim_ids):
             return
-        self._index.add(claim_ids, vectors)
+        with INDEX_SECONDS.labels(operation="add").time():
+            self._index.add(claim_ids, vectors)
         self._dirty = True
         for listener in self._listeners:
             try:
@@ -107,17 +109,23 @@ class ClaimIndex:
                 log.exception("listener of added claims failed")
 
     def remove(self, claim_ids: Sequence[int]) -> int:
-        removed = self._index.remove(claim_ids)
+        with INDEX_SECONDS.labels(operation="remove").time():
+            removed = self._index.remove(claim_ids)
         self._dirty = self._dirty or removed > 0
         return removed
 
     def search(self, query: Vectors, k: int) -> list[tuple[int, float]]:
         """(claim id, cosine) of the ``k`` nearest claims to one query vector, best first."""
-        scores, ids = self._index.search(query.reshape(1, -1), k)
+        with INDEX_SECONDS.labels(operation="search").time():
+            scores, ids = self._index.search(query.reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def save(self) -> None:
-        with self._save_lock, directory_lock(self._directory):
+        with (
+            self._save_lock,
+            directory_lock(self._directory),
+            INDEX_SECONDS.labels(operation="save").time(),
+        ):
             self._dirty = False
             metadata = self._index.save(self._directory)
         log.info("saved index: %d claims to %s", metadata.count, self._directory)
@@ -164,12 +172,9 @@ def sync_with_store(
     added = claim_index.add_texts(
         claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
     )
-    return SyncReport(
-        added=added,
-        removed=removed,
-        total=claim_index.count(),
-        seconds=time.perf_counter() - started,
-    )
+    seconds = time.perf_counter() - started
+    INDEX_SECONDS.labels(operation="sync").observe(seconds)
+    return SyncReport(added=added, removed=removed, total=claim_index.count(), seconds=seconds)
 
 
 def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
