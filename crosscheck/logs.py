@@ -12,6 +12,7 @@ import sys
 from typing import Literal, TextIO
 
 from asgi_correlation_id import CorrelationIdFilter
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 from rich.console import Console
 from rich.logging import RichHandler
@@ -26,6 +27,8 @@ JSON_FIELDS = {
     "name": "logger",
     "correlation_id": "request_id",
 }
+# uvicorn repeats its message with terminal colours: not for a log collector.
+NOT_LOGGED = ("color_message",)
 
 
 def json_formatter() -> JsonFormatter:
@@ -34,6 +37,7 @@ def json_formatter() -> JsonFormatter:
         "{levelname}{name}{message}{correlation_id}",
         style="{",
         rename_fields=JSON_FIELDS,
+        reserved_attrs=[*RESERVED_ATTRS, *NOT_LOGGED],
         timestamp="time",
     )
 
