@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -63,7 +63,7 @@ class ClaimFeed:
     def claims_indexed(self, claim_ids: Sequence[int]) -> None:
         """Called from any thread once claims are searchable; returns at once."""
         loop = self._loop
-        if loop is None or not claim_ids or not self._broadcaster.subscriber_count:
+        if loop is None or len(claim_ids) == 0 or not self._broadcaster.subscriber_count:
             return
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is listening
             loop.call_soon_threadsafe(self._enqueue, [int(i) for i in claim_ids])
@@ -112,10 +112,12 @@ class ClaimFeed:
         self._loop = loop
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, matcher: ClaimMatcher) -> AsyncIterator[Subscription[ClaimRead]]:
-        """Claims stored from now on that ``matcher`` accepts, while the context is open."""
+    async def subscribe(
+        self, accepts: Callable[[ClaimRead], bool]
+    ) -> AsyncIterator[Subscription[ClaimRead]]:
+        """Claims stored from now on that ``accepts`` (a matcher's ``matches``), while open."""
         self._attach()
-        with self._broadcaster.subscribe(matcher.matches) as subscription:
+        with self._broadcaster.subscribe(accepts) as subscription:
             yield subscription
 
     async def close(self) -> None:

@@ -181,3 +181,46 @@ def test_claims_another_process_wrote_arrive_through_the_index_catch_up(
         assert claim["text"] == "A convoy crossed."
         assert claim["source"] == {"name": "Wire"}
         assert_nothing_else_sent(ws)
+
+
+EVIDENCE_ADDED = """
+subscription($claimId: Int!) {
+  evidenceAdded(claimId: $claimId) { stance similarity reasons claim { id text source { name } } }
+}
+"""
+
+
+def test_new_evidence_for_a_watched_claim_is_judged_as_it_arrives(client: TestClient) -> None:
+    watched = post_claim(
+        client,
+        "At least 3,000 North Korean soldiers are in eastern Russia.",
+        source="US National Security Council",
+    )
+    for ws in subscribe(client, EVIDENCE_ADDED, claimId=watched["id"]):
+        wait_for_subscribers(client, 1)
+        post_claim(
+            client,
+            "North Korean soldiers are training in eastern Russia.",
+            source="US National Security Council",  # the watched claim's own source
+        )
+        post_claim(client, "The harbour reopens on Monday.", source="Port Authority")
+        denial = post_claim(
+            client,
+            "Reports of North Korean soldiers being present in Russia are false and amount to "
+            "a media propaganda campaign.",
+            source="Russian Ministry of Foreign Affairs",
+        )
+        message = receive(ws)
+        assert message["type"] == "next" and message["payload"].get("errors") is None, message
+        evidence = message["payload"]["data"]["evidenceAdded"]
+        assert evidence["claim"]["id"] == denial["id"]
+        assert evidence["stance"] == "CONTRADICTS" and evidence["reasons"]
+        assert 0 < evidence["similarity"] <= 1
+        assert_nothing_else_sent(ws)
+
+
+def test_watching_an_unknown_claim_is_an_error_with_a_code(client: TestClient) -> None:
+    for ws in subscribe(client, EVIDENCE_ADDED, claimId=4242):
+        message = receive(ws)
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["CLAIM_NOT_FOUND"]

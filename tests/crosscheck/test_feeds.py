@@ -108,7 +108,7 @@ def test_feed_reads_claims_indexed_on_other_threads_and_matches_them(runtime: Ru
     async def scenario() -> list[str]:
         feed = ClaimFeed(session_factory=runtime.session_factory, queue_size=10)
         feed.claims_indexed(ids)  # nobody listens yet: nothing is read
-        async with feed.subscribe(matcher) as claims:
+        async with feed.subscribe(matcher.matches) as claims:
             writer = threading.Thread(target=feed.claims_indexed, args=(ids[:3],))
             writer.start()
             writer.join()
@@ -136,7 +136,7 @@ def test_feed_drops_a_subscriber_that_does_not_read(runtime: Runtime) -> None:
 
     async def scenario() -> None:
         feed = ClaimFeed(session_factory=runtime.session_factory, queue_size=3)
-        async with feed.subscribe(ClaimMatcher()) as claims:
+        async with feed.subscribe(ClaimMatcher().matches) as claims:
             feed.claims_indexed(ids)
             while feed.subscriber_count:
                 await asyncio.sleep(0.01)
