@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -57,9 +58,11 @@ def wait_for_subscribers(client: TestClient, count: int, timeout: float = 30.0) 
         time.sleep(0.01)
 
 
+@contextlib.contextmanager
 def subscribe(
     client: TestClient, query: str = CLAIM_ADDED, **variables: Any
 ) -> Iterator[WebSocketTestSession]:
+    """A WebSocket with one subscription (id "1") sent; nothing says when it is registered."""
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init"})
         assert receive(ws)["type"] == "connection_ack"
@@ -87,7 +90,7 @@ def test_claims_stored_through_rest_graphql_and_bulk_arrive_when_they_match(
     client: TestClient,
 ) -> None:
     post_source(client, "Port Authority", aliases=["PA"])
-    for ws in subscribe(client, sources=["PA"], q="harbour"):
+    with subscribe(client, sources=["PA"], q="harbour") as ws:
         wait_for_subscribers(client, 1)
         post_claim(client, "The harbour is closed.", source="Fishermen's Union")
         post_claim(client, "Ferries run on time.", source="Port Authority")
@@ -119,7 +122,7 @@ def test_claims_stored_through_rest_graphql_and_bulk_arrive_when_they_match(
 
 
 def test_claims_read_from_a_document_arrive(client: TestClient) -> None:
-    for ws in subscribe(client, q="dock workers"):
+    with subscribe(client, q="dock workers") as ws:
         wait_for_subscribers(client, 1)
         document = client.post(
             "/v1/documents",
@@ -134,7 +137,7 @@ def test_claims_read_from_a_document_arrive(client: TestClient) -> None:
 
 
 def test_an_unknown_source_is_an_error_with_a_code(client: TestClient) -> None:
-    for ws in subscribe(client, sources=["Nobody At All"]):
+    with subscribe(client, sources=["Nobody At All"]) as ws:
         message = receive(ws)
         assert message["type"] in {"error", "next"}, message
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
@@ -158,7 +161,7 @@ def test_claims_another_process_wrote_arrive_through_the_index_catch_up(
     fast_sync_client: TestClient, encoder: SentenceTransformerEncoder
 ) -> None:
     server = runtime_of(fast_sync_client)
-    for ws in subscribe(fast_sync_client, q="convoy"):
+    with subscribe(fast_sync_client, q="convoy") as ws:
         wait_for_subscribers(fast_sync_client, 1)
         # A second runtime on the same database, as `crosscheck load` would be.
         loader_runtime = Runtime(server.settings, encoder=encoder)
@@ -196,7 +199,7 @@ def test_new_evidence_for_a_watched_claim_is_judged_as_it_arrives(client: TestCl
         "At least 3,000 North Korean soldiers are in eastern Russia.",
         source="US National Security Council",
     )
-    for ws in subscribe(client, EVIDENCE_ADDED, claimId=watched["id"]):
+    with subscribe(client, EVIDENCE_ADDED, claimId=watched["id"]) as ws:
         wait_for_subscribers(client, 1)
         post_claim(
             client,
@@ -220,7 +223,7 @@ def test_new_evidence_for_a_watched_claim_is_judged_as_it_arrives(client: TestCl
 
 
 def test_watching_an_unknown_claim_is_an_error_with_a_code(client: TestClient) -> None:
-    for ws in subscribe(client, EVIDENCE_ADDED, claimId=4242):
+    with subscribe(client, EVIDENCE_ADDED, claimId=4242) as ws:
         message = receive(ws)
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert [e["extensions"]["code"] for e in errors] == ["CLAIM_NOT_FOUND"]
