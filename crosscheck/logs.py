@@ -31,6 +31,17 @@ JSON_FIELDS = {
 NOT_LOGGED = ("color_message",)
 
 
+class StandardErrorHandler(logging.StreamHandler[TextIO]):
+    """Writes to the current ``sys.stderr``, which test and CLI runners replace for a while."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr  # emit runs under the handler's lock
+        super().emit(record)
+
+
 def json_formatter() -> JsonFormatter:
     """One JSON object per record: time, level, logger, message, request id and any extras."""
     return JsonFormatter(
@@ -55,7 +66,7 @@ def configure_logging(
     target = stream if stream is not None else sys.stderr
     handler: logging.Handler
     if wants_json(log_format, target):
-        handler = logging.StreamHandler(target)
+        handler = logging.StreamHandler(stream) if stream is not None else StandardErrorHandler()
         handler.setFormatter(json_formatter())
     else:
         console = Console(stderr=True) if stream is None else Console(file=stream)

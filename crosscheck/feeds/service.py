@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 LOAD_CHUNK = 500
 BACKLOG_BATCHES = 1000  # index additions waiting to be read and fanned out
-REMEMBERED_IDS = 100_000  # claims announced lately: a claim indexed twice is announced once
+REMEMBERED_IDS = 10_000  # claims announced lately: a claim indexed twice is announced once
 
 
 def claim_matcher(*, session: Session, claim_filter: ClaimFilter) -> ClaimMatcher:

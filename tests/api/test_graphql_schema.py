@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from graphql import build_schema
+from graphql import build_schema, parse, validate
 from typer.testing import CliRunner
 
 from api.graphql.schema import printed_schema
 from crosscheck.cli.main import app
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_FILE = ROOT / "schema.graphql"
 
 
 def test_committed_schema_matches_the_live_schema() -> None:
@@ -42,3 +44,16 @@ def test_cli_writes_the_schema(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == printed_schema()
     printed = CliRunner().invoke(app, ["graphql-schema"])
     assert printed.exit_code == 0 and printed.stdout == printed_schema()
+
+
+def test_readme_graphql_examples_are_valid_against_the_schema() -> None:
+    schema = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+    examples += re.findall(r"'(subscription \{.*\})'", readme)
+    examples += [
+        q.replace('\\"', '"') for q in re.findall(r'"query":\s*"(.*?)"\}', readme, re.DOTALL)
+    ]
+    assert len(examples) >= 3
+    for example in examples:
+        assert validate(schema, parse(example)) == [], example

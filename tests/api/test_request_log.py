@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,3 +95,16 @@ def test_a_terminal_gets_readable_lines_unless_json_is_asked_for(
     configure_logging("INFO", log_format="json", stream=forced)
     client.get("/healthz")
     assert [line["route"] for line in request_lines(forced.getvalue())] == ["/healthz"]
+
+
+def test_json_logs_follow_whatever_stderr_is_now(
+    restore_logging: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure_logging("INFO", log_format="json")
+    earlier, now = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", earlier)
+    logging.getLogger("crosscheck.test").info("one")
+    earlier.close()  # as a CLI runner closes the stream it lent
+    monkeypatch.setattr(sys, "stderr", now)
+    logging.getLogger("crosscheck.test").info("two")
+    assert json.loads(now.getvalue())["message"] == "two"
