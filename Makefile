@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format bench train-stance clean
+.PHONY: help install browser run serve demo test lint format schema bench train-stance clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ lint: install  ## ruff (lint and format) and mypy
 format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+schema: install  ## Write the GraphQL schema (SDL) to schema.graphql
+	$(BIN)/crosscheck graphql-schema --output schema.graphql
 
 bench: install  ## Print start-up, verify latency and stance figures (dev splits)
 	$(BIN)/python bench/verify_latency.py

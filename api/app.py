@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api import metrics
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
+from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
 from crosscheck.indexing.service import catch_up
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
         finally:
             saver.cancel()
             follower.cancel()
+            await runtime.claim_feed.close()
             await asyncio.to_thread(loader.join)
             await asyncio.to_thread(runtime.close)
 
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.store_metrics = metrics.store_registry(runtime)
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -99,14 +103,16 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
             )
         return await call_next(request)
 
+    install_request_tracking(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(sources.router)
     app.include_router(bulk.router)
     app.include_router(claims.router)
     app.include_router(verify.router)
     app.include_router(stance.router)
     app.include_router(documents.router)
-    app.include_router(create_graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.include_router(create_graphql_router(), include_in_schema=False)
     app.include_router(page.router)
     page.mount_page(app)
     return app

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.reviews.export import Reviewer
@@ -15,8 +16,9 @@ from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
 
 
-def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+def get_runtime(connection: HTTPConnection) -> Runtime:
+    """The process runtime, for requests and WebSockets (GraphQL subscriptions) alike."""
+    runtime: Runtime = connection.app.state.runtime
     return runtime
 
 
@@ -37,11 +39,11 @@ def get_settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
-def get_reviewer(request: Request, runtime: RuntimeDep) -> Reviewer:
+def get_reviewer(connection: HTTPConnection, runtime: RuntimeDep) -> Reviewer:
     """This instance as the author of the ClaimReview it publishes; its URL from the settings,
     else from the request (what the client used to reach it)."""
     settings = runtime.settings
-    url = str(settings.public_url) if settings.public_url else str(request.base_url)
+    url = str(settings.public_url) if settings.public_url else str(connection.base_url)
     return Reviewer(name=settings.instance_name, url=url.rstrip("/"))
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
+from crosscheck.feeds.service import ClaimFeed
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
+from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import Encoder, SentenceTransformerEncoder
@@ -26,10 +28,13 @@ class Runtime:
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
         self._judge: StanceEngine | None = None
-        self._encoder = encoder
+        self._encoder: Encoder | None = TimedEncoder(encoder) if encoder is not None else None
         self._claim_index: ClaimIndex | None = None
         self._ready = threading.Event()
         self.startup_error: str | None = None
+        self.claim_feed = ClaimFeed(
+            session_factory=self.session_factory, queue_size=settings.subscription_queue_size
+        )
 
     @property
     def ready(self) -> bool:
@@ -61,8 +66,10 @@ class Runtime:
         started = time.perf_counter()
         try:
             if self._encoder is None:
-                self._encoder = SentenceTransformerEncoder(
-                    self.settings.model, batch_size=self.settings.encode_batch_size
+                self._encoder = TimedEncoder(
+                    SentenceTransformerEncoder(
+                        self.settings.model, batch_size=self.settings.encode_batch_size
+                    )
                 )
             if load_judge:
                 self._judge = StanceEngine.from_directory(
@@ -79,6 +86,7 @@ class Runtime:
                     batch_size=self.settings.encode_batch_size,
                     rebuild=rebuild_index,
                 )
+            self._claim_index.on_added(self.claim_feed.claims_indexed)
         except Exception as exc:
             self.startup_error = f"{type(exc).__name__}: {exc}"
             log.exception("start-up failed")

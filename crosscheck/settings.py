@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from embeddings.encoder import PACKAGED_MODEL
@@ -39,6 +39,22 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="auto: JSON lines when stderr is not a terminal, readable text when it is",
+    )
+    max_page_size: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Most rows one page holds (REST `limit`, GraphQL `first`/`last`)",
+    )
+    subscription_queue_size: int = Field(
+        default=1000,
+        ge=1,
+        le=1_000_000,
+        description="Claims queued for one GraphQL subscriber; one further behind is dropped",
+    )
     encode_batch_size: int = Field(default=64, ge=1, le=4096)
     index_sync_seconds: float = Field(
         default=5.0,
@@ -94,10 +110,12 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
+    def _canonical_case(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
 
 @lru_cache(maxsize=1)

@@ -8,11 +8,11 @@ import strawberry
 from sqlalchemy.orm import Session
 
 from api.graphql.context import GraphQLInfo
-from api.graphql.types import ClaimConnection, ClaimType, PageInfo
+from api.graphql.pagination import Connection, connection, page_request
+from api.graphql.types import ClaimType
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter
-from crosscheck.pagination import DEFAULT_LIMIT
 
 
 @strawberry.input(description="A statement and who asserted it: `source` (a name) or `sourceId`")
@@ -39,27 +39,27 @@ class ClaimQuery:
     async def claims(
         self,
         info: GraphQLInfo,
-        first: int = DEFAULT_LIMIT,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         sources: list[str] | None = None,
         q: str | None = None,
         stated_from: datetime | None = None,
         stated_to: datetime | None = None,
-    ) -> ClaimConnection:
-        def fetch(session: Session) -> ClaimConnection:
+    ) -> Connection[ClaimType]:
+        settings = info.context.runtime.settings
+
+        def fetch(session: Session) -> Connection[ClaimType]:
             claim_filter = ClaimFilter(
                 sources=sources, q=q, stated_from=stated_from, stated_to=stated_to
             )
             page = claim_service.list_page(
-                session=session, limit=first, cursor=after, claim_filter=claim_filter
+                session=session,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
+                claim_filter=claim_filter,
             )
-            return ClaimConnection(
-                items=[ClaimType.from_row(c) for c in page.items],
-                total_count=page.total,
-                page_info=PageInfo(
-                    end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None
-                ),
-            )
+            return connection(page, ClaimType.from_row)
 
         return await info.context.run(fetch)
 

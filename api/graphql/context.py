@@ -9,6 +9,7 @@ from typing import TypeVar
 from graphql import GraphQLError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
@@ -38,11 +39,12 @@ def to_graphql_error(exc: Exception) -> GraphQLError:
 
 
 class GraphQLContext(BaseContext):
-    """What resolvers share within one request."""
+    """What resolvers share within one request (or one WebSocket connection)."""
 
-    def __init__(self, *, runtime: Runtime, session: Session, reviewer: Reviewer) -> None:
+    def __init__(self, *, runtime: Runtime, session: Session | None, reviewer: Reviewer) -> None:
         super().__init__()
         self.runtime = runtime
+        # None: each call takes a short session of its own (WebSockets outlive any transaction).
         self.session = session
         self.reviewer = reviewer
         # One session per request: database calls from concurrent resolvers take turns.
@@ -53,9 +55,15 @@ class GraphQLContext(BaseContext):
         """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL ones."""
         async with self._session_lock:
             try:
-                return await asyncio.to_thread(work, self.session)
+                return await asyncio.to_thread(self._in_session, work)
             except (CrosscheckError, ValidationError) as exc:
                 raise to_graphql_error(exc) from exc
+
+    def _in_session(self, work: Callable[[Session], T]) -> T:
+        if self.session is not None:
+            return work(self.session)
+        with self.runtime.session_factory() as session:
+            return work(session)
 
     async def _load_claim_counts(self, source_ids: list[int]) -> list[int]:
         counts = await self.run(
@@ -64,7 +72,12 @@ class GraphQLContext(BaseContext):
         return [counts.get(source_id, 0) for source_id in source_ids]
 
 
-def get_context(runtime: RuntimeDep, session: SessionDep, reviewer: ReviewerDep) -> GraphQLContext:
+def get_context(
+    runtime: RuntimeDep, session: SessionDep, reviewer: ReviewerDep, connection: HTTPConnection
+) -> GraphQLContext:
+    """The request's session for queries and mutations; short sessions for a WebSocket."""
+    if connection.scope["type"] == "websocket":
+        return GraphQLContext(runtime=runtime, session=None, reviewer=reviewer)
     return GraphQLContext(runtime=runtime, session=session, reviewer=reviewer)
 
 

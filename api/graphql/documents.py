@@ -8,11 +8,11 @@ import strawberry
 from sqlalchemy.orm import Session
 
 from api.graphql.context import GraphQLInfo
-from api.graphql.types import ClaimType, PageInfo, SourceRefType
+from api.graphql.pagination import Connection, connection, page_request
+from api.graphql.types import ClaimType, SourceRefType
 from crosscheck.documents import service as document_service
 from crosscheck.documents.models import Document
-from crosscheck.documents.schemas import DocumentCreate
-from crosscheck.pagination import DEFAULT_LIMIT
+from crosscheck.documents.schemas import AppearanceRead, DocumentCreate
 
 
 @strawberry.type(name="Appearance", description="A claim where it appears in a document")
@@ -23,6 +23,17 @@ class AppearanceType:
     quote: str
     speaker: str | None
     relayed_by: list[str]
+
+    @classmethod
+    def from_read(cls, read: AppearanceRead) -> AppearanceType:
+        return cls(
+            claim=ClaimType.from_read(read.claim),
+            start=read.start,
+            end=read.end,
+            quote=read.quote,
+            speaker=read.speaker,
+            relayed_by=read.relayed_by,
+        )
 
 
 @strawberry.type(name="Document", description="An article and the attributed claims in it")
@@ -35,40 +46,47 @@ class DocumentType:
     created_at: datetime
     claim_count: int
     text: str
-    claims: list[AppearanceType]
+
+    @strawberry.field(description="Where claims appear in this document, in reading order")
+    async def claims(
+        self,
+        info: GraphQLInfo,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AppearanceType]:
+        settings = info.context.runtime.settings
+        text = self.text
+
+        def fetch(session: Session) -> Connection[AppearanceType]:
+            page = document_service.appearances_page(
+                session=session,
+                document_id=self.id,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
+            )
+            return connection(
+                page,
+                lambda row: AppearanceType.from_read(
+                    document_service.appearance_read(row, document_text=text)
+                ),
+            )
+
+        return await info.context.run(fetch)
 
     @classmethod
     def from_row(cls, document: Document) -> DocumentType:
-        read = document_service.document_read(document)
-        publisher = read.publisher
+        publisher = document.publisher
         return cls(
-            id=read.id,
-            title=read.title,
-            url=read.url,
-            published_at=read.published_at,
+            id=document.id,
+            title=document.title,
+            url=document.url,
+            published_at=document.published_at,
             publisher=SourceRefType(id=publisher.id, name=publisher.name) if publisher else None,
-            created_at=read.created_at,
-            claim_count=read.claim_count,
-            text=read.text,
-            claims=[
-                AppearanceType(
-                    claim=ClaimType.from_row(appearance.claim),
-                    start=a.start,
-                    end=a.end,
-                    quote=a.quote,
-                    speaker=a.speaker,
-                    relayed_by=a.relayed_by,
-                )
-                for a, appearance in zip(read.claims, document.appearances, strict=True)
-            ],
+            created_at=document.created_at,
+            claim_count=document.claim_count,
+            text=document.text,
         )
-
-
-@strawberry.type(description="One page of documents")
-class DocumentConnection:
-    items: list[DocumentType]
-    total_count: int
-    page_info: PageInfo
 
 
 @strawberry.input(description="An article to store and read claims from")
@@ -90,17 +108,21 @@ class IngestDocumentPayload:
 class DocumentQuery:
     @strawberry.field(description="Documents in id order")
     async def documents(
-        self, info: GraphQLInfo, first: int = DEFAULT_LIMIT, after: str | None = None
-    ) -> DocumentConnection:
-        def fetch(session: Session) -> DocumentConnection:
-            page = document_service.list_page(session=session, limit=first, cursor=after)
-            return DocumentConnection(
-                items=[DocumentType.from_row(d) for d in page.items],
-                total_count=page.total,
-                page_info=PageInfo(
-                    end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None
-                ),
+        self,
+        info: GraphQLInfo,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DocumentType]:
+        settings = info.context.runtime.settings
+
+        def fetch(session: Session) -> Connection[DocumentType]:
+            page = document_service.list_page(
+                session=session,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
             )
+            return connection(page, DocumentType.from_row)
 
         return await info.context.run(fetch)
 

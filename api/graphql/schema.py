@@ -17,7 +17,9 @@ from api.graphql.context import GraphQLContext, get_context
 from api.graphql.documents import DocumentMutation, DocumentQuery
 from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
+from api.graphql.subscriptions import ClaimSubscription
 from api.graphql.verify import VerifyQuery
+from api.metrics import OperationMetrics
 
 
 @strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
@@ -27,6 +29,11 @@ class Query(SourceQuery, ClaimQuery, DocumentQuery, VerifyQuery, StanceQuery):
 
 @strawberry.type(description="Create sources, claims and documents")
 class Mutation(SourceMutation, ClaimMutation, DocumentMutation):
+    pass
+
+
+@strawberry.type(description="Live feeds over WebSocket (graphql-transport-ws)")
+class Subscription(ClaimSubscription):
     pass
 
 
@@ -41,8 +48,17 @@ def _is_unexpected(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    extensions=[lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR)],
+    subscription=Subscription,
+    extensions=[
+        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR),
+        OperationMetrics,
+    ],
 )
+
+
+def printed_schema() -> str:
+    """The schema in SDL, as committed in ``schema.graphql`` (ends with one newline)."""
+    return schema.as_str().rstrip() + "\n"
 
 
 class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
@@ -65,4 +81,7 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
 
 
 def create_graphql_router() -> CrosscheckGraphQLRouter:
-    return CrosscheckGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql")
+    # The path is the route's own (not an include prefix), so metrics label it `/graphql`.
+    return CrosscheckGraphQLRouter(
+        schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql"
+    )

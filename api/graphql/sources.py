@@ -6,8 +6,8 @@ import strawberry
 from sqlalchemy.orm import Session
 
 from api.graphql.context import GraphQLInfo
-from api.graphql.types import PageInfo, SourceConnection, SourceKindType, SourceType
-from crosscheck.pagination import DEFAULT_LIMIT
+from api.graphql.pagination import Connection, connection, page_request
+from api.graphql.types import SourceKindType, SourceType
 from crosscheck.sources import service as source_service
 from crosscheck.sources.schemas import SourceCreate
 
@@ -26,24 +26,27 @@ class SourceQuery:
     async def sources(
         self,
         info: GraphQLInfo,
-        first: int = DEFAULT_LIMIT,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         kind: SourceKindType | None = None,  # type: ignore[valid-type]  # see SourceInput
         country: str | None = None,
         q: str | None = None,
-    ) -> SourceConnection:
-        page = await info.context.run(
-            lambda session: source_service.list_page(
-                session=session, limit=first, cursor=after, kind=kind, country=country, q=q
+    ) -> Connection[SourceType]:
+        settings = info.context.runtime.settings
+
+        def fetch(session: Session) -> Connection[SourceType]:
+            page = source_service.list_page(
+                session=session,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
+                kind=kind,
+                country=country,
+                q=q,
             )
-        )
-        return SourceConnection(
-            items=[SourceType.from_row(s) for s in page.items],
-            total_count=page.total,
-            page_info=PageInfo(
-                end_cursor=page.next_cursor, has_next_page=page.next_cursor is not None
-            ),
-        )
+            return connection(page, SourceType.from_row)
+
+        return await info.context.run(fetch)
 
     @strawberry.field(description="One source by id")
     async def source(self, info: GraphQLInfo, id: int) -> SourceType:  # GraphQL's own name

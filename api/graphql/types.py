@@ -6,12 +6,16 @@ from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.orm import Session
 from strawberry.scalars import JSON
 
 from api.graphql.context import GraphQLInfo
+from api.graphql.pagination import Connection, connection, page_request
+from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
+from crosscheck.claims.schemas import ClaimFilter, ClaimRead
 from crosscheck.reviews import export as review_export
-from crosscheck.reviews.models import ClaimReview
+from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.stance.schemas import Stance
 from crosscheck.timelines import service as timeline_service
@@ -46,6 +50,28 @@ class SourceType:
     async def claim_count(self, info: GraphQLInfo) -> int:
         return await info.context.source_claim_counts.load(self.id)
 
+    @strawberry.field(description="The claims this source asserted, in id order")
+    async def claims(
+        self,
+        info: GraphQLInfo,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        q: str | None = None,
+    ) -> Connection[ClaimType]:
+        settings = info.context.runtime.settings
+
+        def fetch(session: Session) -> Connection[ClaimType]:
+            page = claim_service.list_page(
+                session=session,
+                page=page_request(settings, first=first, after=after, last=last, before=before),
+                claim_filter=ClaimFilter(source_ids=[self.id], q=q),
+            )
+            return connection(page, ClaimType.from_row)
+
+        return await info.context.run(fetch)
+
     @classmethod
     def from_row(cls, source: Source) -> SourceType:
         return cls(
@@ -72,7 +98,7 @@ class ReviewType:
     reviewed_at: datetime | None
 
     @classmethod
-    def from_row(cls, review: ClaimReview) -> ReviewType:
+    def from_read(cls, review: ReviewRead) -> ReviewType:
         return cls(
             reviewer=review.reviewer,
             rating=review.rating,
@@ -170,6 +196,10 @@ class ClaimType:
 
     @classmethod
     def from_row(cls, claim: Claim) -> ClaimType:
+        return cls.from_read(ClaimRead.model_validate(claim))
+
+    @classmethod
+    def from_read(cls, claim: ClaimRead) -> ClaimType:
         return cls(
             id=claim.id,
             text=claim.text,
@@ -180,7 +210,7 @@ class ClaimType:
             document_id=claim.document_id,
             polarity=claim.polarity,
             created_at=claim.created_at,
-            reviews=[ReviewType.from_row(review) for review in claim.reviews],
+            reviews=[ReviewType.from_read(review) for review in claim.reviews],
         )
 
 
@@ -317,23 +347,3 @@ class VerificationType:
                 for items in verification.by_source()
             ],
         )
-
-
-@strawberry.type(description="Where a page ends, and whether another follows")
-class PageInfo:
-    end_cursor: str | None
-    has_next_page: bool
-
-
-@strawberry.type(description="One page of sources")
-class SourceConnection:
-    items: list[SourceType]
-    total_count: int
-    page_info: PageInfo
-
-
-@strawberry.type(description="One page of claims")
-class ClaimConnection:
-    items: list[ClaimType]
-    total_count: int
-    page_info: PageInfo

@@ -15,6 +15,7 @@ from crosscheck.errors import PayloadTooLargeError, UnsupportedMediaError
 from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
 from crosscheck.ingest.results import LoadTotals, RowResult
 from crosscheck.ingest.rows import Row, jsonl_row, read_json_array
+from crosscheck.metrics import LOAD_JOBS
 
 router = APIRouter(prefix="/v1", tags=["bulk"], responses=ERROR_RESPONSES)
 
@@ -83,7 +84,10 @@ async def _json_rows(request: Request, limit: int) -> AsyncIterator[Row]:
         yield row
 
 
-async def _load(request: Request, runtime: RuntimeDep, loader: BulkLoader) -> BulkResult:
+async def _load(
+    request: Request, runtime: RuntimeDep, loader: BulkLoader, kind: RowKind
+) -> BulkResult:
+    LOAD_JOBS.labels(kind=kind.value).inc()
     limit = runtime.settings.bulk_max_bytes
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
@@ -147,7 +151,7 @@ async def bulk_claims(
     loader = bulk_loader(
         RowKind.CLAIMS, session_factory=runtime.session_factory, claim_index=claim_index
     )
-    return await _load(request, runtime, loader)
+    return await _load(request, runtime, loader, RowKind.CLAIMS)
 
 
 @router.post(
@@ -169,4 +173,4 @@ async def bulk_documents(
     loader = bulk_loader(
         RowKind.DOCUMENTS, session_factory=runtime.session_factory, claim_index=claim_index
     )
-    return await _load(request, runtime, loader)
+    return await _load(request, runtime, loader, RowKind.DOCUMENTS)

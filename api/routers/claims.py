@@ -14,7 +14,7 @@ from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
 from crosscheck.database import MAX_ID
-from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 from crosscheck.reviews import export as review_export
 from crosscheck.timelines import service as timeline_service
 from crosscheck.timelines.schemas import TimelineRead, timeline_read
@@ -50,13 +50,13 @@ def create_claim(
 @router.get("", summary="List claims")
 def list_claims(
     session: SessionDep,
+    settings: SettingsDep,
     claim_filter: Annotated[ClaimFilter, Query()],
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=1, description=PAGE_LIMIT_DOC)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> ClaimPage:
-    page = claim_service.list_page(
-        session=session, limit=limit, cursor=cursor, claim_filter=claim_filter
-    )
+    request = forward_page(limit=limit, cursor=cursor, maximum=settings.max_page_size)
+    page = claim_service.list_page(session=session, page=request, claim_filter=claim_filter)
     return ClaimPage(
         items=[ClaimRead.model_validate(c) for c in page.items],
         total=page.total,

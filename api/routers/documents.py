@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ClaimIndexDep, RuntimeDep, SessionDep
+from api.deps import ClaimIndexDep, RuntimeDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, ErrorBody, field_path
 from crosscheck.database import MAX_ID
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate, DocumentPage, DocumentRead, DocumentSummary
 from crosscheck.errors import InvalidInputError, UnsupportedMediaError
-from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"], responses=ERROR_RESPONSES)
 
@@ -104,10 +104,12 @@ async def upload_document(
 @router.get("", summary="List documents")
 def list_documents(
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, description=PAGE_LIMIT_DOC)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DocumentPage:
-    page = document_service.list_page(session=session, limit=limit, cursor=cursor)
+    request = forward_page(limit=limit, cursor=cursor, maximum=settings.max_page_size)
+    page = document_service.list_page(session=session, page=request)
     return DocumentPage(
         items=[DocumentSummary.model_validate(d) for d in page.items],
         total=page.total,

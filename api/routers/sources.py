@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from crosscheck.database import MAX_ID
-from crosscheck.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import SourceKind
 from crosscheck.sources.schemas import SourceCreate, SourcePage, SourceRead
@@ -29,15 +29,15 @@ def create_source(source_in: SourceCreate, session: SessionDep) -> SourceRead:
 @router.get("", summary="List sources")
 def list_sources(
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, description=PAGE_LIMIT_DOC)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     kind: SourceKind | None = None,
     country: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Name or alias fragment")] = None,
 ) -> SourcePage:
-    page = source_service.list_page(
-        session=session, limit=limit, cursor=cursor, kind=kind, country=country, q=q
-    )
+    request = forward_page(limit=limit, cursor=cursor, maximum=settings.max_page_size)
+    page = source_service.list_page(session=session, page=request, kind=kind, country=country, q=q)
     return SourcePage(
         items=[SourceRead.model_validate(s) for s in page.items],
         total=page.total,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from crosscheck.claims.exceptions import ClaimNotFoundError, ExternalIdTakenError
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter
-from crosscheck.pagination import ResultPage, paginate
+from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources import service as source_service
 from crosscheck.textnorm import contains_pattern, content_hash
 
@@ -99,16 +99,26 @@ def get_many(*, session: Session, claim_ids: Sequence[int]) -> dict[int, Claim]:
     return {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(set(claim_ids))))}
 
 
+def filter_source_ids(*, session: Session, claim_filter: ClaimFilter) -> set[int] | None:
+    """The ids of the sources ``claim_filter`` names (``None``: any source); unknown names fail."""
+    if claim_filter.sources is None and claim_filter.source_ids is None:
+        return None
+    source_ids = set(claim_filter.source_ids or [])
+    source_ids.update(
+        source_service.resolve_names(
+            session=session, names=claim_filter.sources or [], field="sources"
+        )
+    )
+    return source_ids
+
+
 def list_page(
-    *, session: Session, limit: int, cursor: str | None = None, claim_filter: ClaimFilter
+    *, session: Session, page: PageRequest, claim_filter: ClaimFilter
 ) -> ResultPage[Claim]:
     """Claims in id order that pass ``claim_filter``; unknown source names are an error."""
     filters: list[ColumnElement[bool]] = []
-    if claim_filter.sources is not None or claim_filter.source_ids is not None:
-        source_ids = list(claim_filter.source_ids or [])
-        source_ids += source_service.resolve_names(
-            session=session, names=claim_filter.sources or [], field="sources"
-        )
+    source_ids = filter_source_ids(session=session, claim_filter=claim_filter)
+    if source_ids is not None:
         filters.append(Claim.source_id.in_(source_ids))
     if claim_filter.q:
         filters.append(Claim.text.ilike(contains_pattern(claim_filter.q), escape="\\"))
@@ -121,8 +131,7 @@ def list_page(
         model=Claim,
         id_column=Claim.id,
         filters=filters,
-        limit=limit,
-        cursor=cursor,
+        page=page,
     )
 
 

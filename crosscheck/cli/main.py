@@ -55,7 +55,7 @@ def _settings() -> Settings:
     except ValidationError as exc:
         console.print(f"[red]invalid settings:[/red]\n{exc}")
         raise typer.Exit(2) from exc
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     return settings
 
 
@@ -90,6 +90,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+        # Logging is already set up (JSON off a terminal); the API logs each request itself.
+        log_config=None,
+        access_log=False,
     )
 
 
@@ -371,6 +374,24 @@ def train_stance(
     scores = evaluate(engine, dev)
     write_model_card(output, facts=facts, scores=scores, base_model=encoder.model_name)
     out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
+
+
+@app.command("graphql-schema")
+def graphql_schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write the schema here (the repository keeps schema.graphql)"),
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL), or write it to OUTPUT for clients to generate code from."""
+    from api.graphql.schema import printed_schema  # the edge, loaded only for this command
+
+    text = printed_schema()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"GraphQL schema written to {output}", markup=False)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from crosscheck.documents.exceptions import DocumentNotFoundError
 from crosscheck.documents.models import ClaimAppearance, Document
 from crosscheck.documents.schemas import AppearanceRead, DocumentCreate, DocumentRead
 from crosscheck.indexing.service import ClaimIndex
-from crosscheck.pagination import ResultPage, paginate
+from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.sources.schemas import SourceRef
@@ -118,15 +118,33 @@ def appearing_in(*, session: Session, claim_id: int) -> list[Document]:
     )
 
 
-def list_page(*, session: Session, limit: int, cursor: str | None = None) -> ResultPage[Document]:
+def list_page(*, session: Session, page: PageRequest) -> ResultPage[Document]:
     """Documents in id order."""
+    return paginate(session=session, model=Document, id_column=Document.id, filters=[], page=page)
+
+
+def appearances_page(
+    *, session: Session, document_id: int, page: PageRequest
+) -> ResultPage[ClaimAppearance]:
+    """Where claims appear in one document, in the order they were read (appearance id)."""
     return paginate(
         session=session,
-        model=Document,
-        id_column=Document.id,
-        filters=[],
-        limit=limit,
-        cursor=cursor,
+        model=ClaimAppearance,
+        id_column=ClaimAppearance.id,
+        filters=[ClaimAppearance.document_id == document_id],
+        page=page,
+    )
+
+
+def appearance_read(appearance: ClaimAppearance, *, document_text: str) -> AppearanceRead:
+    """The response form of one appearance, quoting the document's own words."""
+    return AppearanceRead(
+        claim=ClaimRead.model_validate(appearance.claim),
+        start=appearance.start,
+        end=appearance.end,
+        quote=document_text[appearance.start : appearance.end],
+        speaker=appearance.speaker,
+        relayed_by=list(appearance.relayed_by or []),
     )
 
 
@@ -142,14 +160,7 @@ def document_read(document: Document) -> DocumentRead:
         claim_count=document.claim_count,
         text=document.text,
         claims=[
-            AppearanceRead(
-                claim=ClaimRead.model_validate(appearance.claim),
-                start=appearance.start,
-                end=appearance.end,
-                quote=document.text[appearance.start : appearance.end],
-                speaker=appearance.speaker,
-                relayed_by=list(appearance.relayed_by or []),
-            )
+            appearance_read(appearance, document_text=document.text)
             for appearance in document.appearances
         ],
     )

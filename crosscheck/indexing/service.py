@@ -14,6 +14,7 @@ from filelock import FileLock
 from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
+from crosscheck.metrics import INDEX_SECONDS
 from embeddings.encoder import Encoder, Vectors
 from embeddings.faiss_index import FaissIndex
 from embeddings.index import ClaimIds, IndexArtifactError
@@ -24,6 +25,8 @@ LOCK_FILE = "index.lock"
 LOCK_TIMEOUT_SECONDS = 120.0
 
 ProgressCallback = Callable[[int], None]
+# Told the ids of claims just added to the index (from the writer's thread); must not block.
+AddedListener = Callable[[Sequence[int]], None]
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ClaimIndex:
         self._batch_size = batch_size
         self._dirty = False
         self._save_lock = threading.Lock()
+        self._listeners: list[AddedListener] = []
 
     @property
     def encoder(self) -> Encoder:
@@ -87,14 +91,26 @@ class ClaimIndex:
             progress(len(batch))
         return len(batch)
 
+    def on_added(self, listener: AddedListener) -> None:
+        """Call ``listener`` with the ids of claims each time some become searchable."""
+        self._listeners.append(listener)
+
     def add_vectors(self, claim_ids: Sequence[int], vectors: Vectors) -> None:
         """Index claims whose vectors are already encoded (bulk loads encode ahead)."""
-        if len(claim_ids):
+        if not len(claim_ids):
+            return
+        with INDEX_SECONDS.labels(operation="add").time():
             self._index.add(claim_ids, vectors)
-            self._dirty = True
+        self._dirty = True
+        for listener in self._listeners:
+            try:
+                listener(claim_ids)
+            except Exception:  # a listener's failure must never fail the write that indexed
+                log.exception("listener of added claims failed")
 
     def remove(self, claim_ids: Sequence[int]) -> int:
-        removed = self._index.remove(claim_ids)
+        with INDEX_SECONDS.labels(operation="remove").time():
+            removed = self._index.remove(claim_ids)
         self._dirty = self._dirty or removed > 0
         return removed
 
@@ -102,7 +118,8 @@ class ClaimIndex:
         self, query: Vectors, k: int, *, among: Sequence[int] | None = None
     ) -> list[tuple[int, float]]:
         """(claim id, cosine) of the ``k`` nearest claims (of ``among``, if given), best first."""
-        scores, ids = self._index.search(query.reshape(1, -1), k, among=among)
+        with INDEX_SECONDS.labels(operation="search").time():
+            scores, ids = self._index.search(query.reshape(1, -1), k, among=among)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def vectors(self, claim_ids: Sequence[int]) -> Vectors:
@@ -110,7 +127,11 @@ class ClaimIndex:
         return self._index.vectors(claim_ids)
 
     def save(self) -> None:
-        with self._save_lock, directory_lock(self._directory):
+        with (
+            self._save_lock,
+            directory_lock(self._directory),
+            INDEX_SECONDS.labels(operation="save").time(),
+        ):
             self._dirty = False
             metadata = self._index.save(self._directory)
         log.info("saved index: %d claims to %s", metadata.count, self._directory)
@@ -157,12 +178,9 @@ def sync_with_store(
     added = claim_index.add_texts(
         claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
     )
-    return SyncReport(
-        added=added,
-        removed=removed,
-        total=claim_index.count(),
-        seconds=time.perf_counter() - started,
-    )
+    seconds = time.perf_counter() - started
+    INDEX_SECONDS.labels(operation="sync").observe(seconds)
+    return SyncReport(added=added, removed=removed, total=claim_index.count(), seconds=seconds)
 
 
 def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:

@@ -37,6 +37,7 @@ from crosscheck.ingest.results import (
     rejected,
 )
 from crosscheck.ingest.rows import Row
+from crosscheck.metrics import count_rows
 from crosscheck.sources import service as source_service
 from crosscheck.textnorm import content_hash
 from embeddings.encoder import Vectors
@@ -208,7 +209,9 @@ class ClaimBulkLoader:
                 line=line, status=RowStatus.EXISTS, id=first.id if first else None
             )
         self._save_index_now_and_then()
-        return [result for result in results if result is not None]
+        written = [result for result in results if result is not None]
+        count_rows("claims", (result.status.value for result in written))
+        return written
 
     def _insert(self, new: Sequence[_NewClaim]) -> tuple[dict[ClaimKey, int], dict[ClaimKey, int]]:
         """One transaction: insert ``new`` (conflicts skipped); ids inserted, ids found stored."""

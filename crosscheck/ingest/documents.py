@@ -16,6 +16,7 @@ from crosscheck.indexing.service import ClaimIndex
 from crosscheck.ingest.claims import DEFAULT_BATCH_ROWS, ResultsCallback, batched
 from crosscheck.ingest.results import LoadTotals, RowError, RowResult, RowStatus, error_from
 from crosscheck.ingest.rows import Row
+from crosscheck.metrics import count_rows
 
 # Documents are heavier than claims (each is read for statements): smaller batches.
 DOCUMENT_BATCH_ROWS = 16
@@ -67,7 +68,9 @@ class DocumentBulkLoader:
 
     def process(self, rows: Sequence[Row]) -> list[RowResult]:
         """Store each row's document in its own transaction; one result per row, in order."""
-        return [self._store(row) for row in rows]
+        results = [self._store(row) for row in rows]
+        count_rows("documents", (result.status.value for result in results))
+        return results
 
     def run(self, rows: Iterable[Row], on_results: ResultsCallback | None = None) -> LoadTotals:
         totals = LoadTotals()

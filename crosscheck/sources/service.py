@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crosscheck.pagination import ResultPage, paginate
+from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources.exceptions import SourceNameTakenError, SourceNotFoundError
 from crosscheck.sources.models import Source, SourceAlias, SourceKind
 from crosscheck.sources.schemas import SourceCreate
@@ -98,8 +98,7 @@ def resolve_names(*, session: Session, names: Sequence[str], field: str) -> list
 def list_page(
     *,
     session: Session,
-    limit: int,
-    cursor: str | None = None,
+    page: PageRequest,
     kind: SourceKind | None = None,
     country: str | None = None,
     q: str | None = None,
@@ -121,8 +120,7 @@ def list_page(
         model=Source,
         id_column=Source.id,
         filters=filters,
-        limit=limit,
-        cursor=cursor,
+        page=page,
     )
 
 

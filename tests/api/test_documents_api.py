@@ -142,7 +142,7 @@ def test_documents_over_graphql(client: TestClient) -> None:
     mutation($input: DocumentInput!) {
       ingestDocument(input: $input) {
         created
-        document { id claimCount claims { quote speaker relayedBy claim { text polarity source { name } } } }
+        document { id claimCount claims { totalCount edges { node { quote speaker relayedBy claim { text polarity source { name } } } } } }
       }
     }
     """
@@ -156,10 +156,9 @@ def test_documents_over_graphql(client: TestClient) -> None:
     assert body.get("errors") is None, body
     payload = body["data"]["ingestDocument"]
     assert payload["created"] is True
-    assert any(
-        c["claim"]["source"]["name"] == "Harbour Workers Union"
-        for c in payload["document"]["claims"]
-    )
+    appearances = [edge["node"] for edge in payload["document"]["claims"]["edges"]]
+    assert payload["document"]["claims"]["totalCount"] == len(appearances)
+    assert any(c["claim"]["source"]["name"] == "Harbour Workers Union" for c in appearances)
     query = "query($id: Int!) { document(id: $id) { claimCount } documents { totalCount } }"
     data = client.post(
         "/graphql", json={"query": query, "variables": {"id": payload["document"]["id"]}}

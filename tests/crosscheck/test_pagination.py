@@ -5,7 +5,16 @@ import base64
 import pytest
 
 from crosscheck.errors import InvalidInputError
-from crosscheck.pagination import MAX_LIMIT, check_limit, decode_cursor, encode_cursor
+from crosscheck.pagination import (
+    MAX_LIMIT,
+    PageRequest,
+    PageSizeError,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+    forward_page,
+    window,
+)
 
 
 def _b64(text: str) -> str:
@@ -89,3 +98,38 @@ def test_cursors_this_service_never_issues_are_refused(raw: str) -> None:
     cursor = base64.urlsafe_b64encode(raw.encode()).decode()
     with pytest.raises(InvalidInputError):
         decode_cursor(cursor)
+
+
+def test_window_reads_relay_arguments() -> None:
+    assert window(first=None, after=None, last=None, before=None) == PageRequest()
+    assert window(first=3, after=encode_cursor(7), last=None, before=None) == PageRequest(
+        size=3, after=7
+    )
+    assert window(first=None, after=None, last=2, before=encode_cursor(9)) == PageRequest(
+        size=2, before=9, from_end=True
+    )
+
+
+@pytest.mark.parametrize(("argument", "value"), [("first", 11), ("last", 11)])
+def test_window_over_the_cap_names_the_argument(argument: str, value: int) -> None:
+    arguments: dict[str, int | None] = {"first": None, "last": None}
+    arguments[argument] = value
+    with pytest.raises(PageSizeError) as caught:
+        window(after=None, before=None, maximum=10, **arguments)
+    assert caught.value.field == argument and caught.value.code == "page_size_exceeded"
+
+
+def test_window_refuses_first_and_last_together_and_foreign_cursors() -> None:
+    with pytest.raises(InvalidInputError) as both:
+        window(first=1, after=None, last=1, before=None)
+    assert both.value.field == "last"
+    with pytest.raises(InvalidInputError) as bad:
+        window(first=None, after=None, last=None, before="!!!")
+    assert bad.value.field == "before"
+
+
+def test_forward_page_is_rest_limit_and_cursor() -> None:
+    assert forward_page(limit=5, cursor=None) == PageRequest(size=5)
+    assert forward_page(limit=5, cursor=encode_cursor(3)) == PageRequest(size=5, after=3)
+    with pytest.raises(PageSizeError):
+        forward_page(limit=6, cursor=None, maximum=5)

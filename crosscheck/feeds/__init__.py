@@ -1,0 +1,1 @@
+"""Feeds of what is newly stored: claims as they become searchable, for live subscribers."""
