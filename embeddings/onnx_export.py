@@ -9,12 +9,14 @@ metadata is missing, stale or does not match its file is exported again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,6 +228,28 @@ def _sample_batch(model_dir: Path, task: Task) -> dict[str, npt.NDArray[np.int64
 
 def _export(model_dir: Path, target: Path, *, task: Task) -> float:
     """Export, optimize and check; returns the agreement with PyTorch (see ``_agreement``)."""
+    with warnings.catch_warnings(), _quiet("onnx_model", "fusion_base", "onnxruntime"):
+        # The tracer's warnings are about shapes baked into the graph; the agreement check
+        # below, over a padded batch of varied lengths, is what decides.
+        warnings.simplefilter("ignore")
+        return _export_checked(model_dir, target, task=task)
+
+
+@contextlib.contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """ORT's optimizer logs every step at INFO: keep it out of server logs during an export."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _export_checked(model_dir: Path, target: Path, *, task: Task) -> float:
     import torch
     from onnxruntime.transformers.optimizer import optimize_model
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 from graphql import GraphQLError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
@@ -51,7 +52,9 @@ class GraphQLContext(BaseContext):
         """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL ones."""
         async with self._session_lock:
             try:
-                return await asyncio.to_thread(work, self.session)
+                # Starlette's thread pool, shared with the sync REST endpoints: wider than
+                # asyncio's default executor, so concurrent verifications can batch together.
+                return await run_in_threadpool(work, self.session)
             except (CrosscheckError, ValidationError) as exc:
                 raise to_graphql_error(exc) from exc
 

@@ -39,6 +39,8 @@ class Evidence:
 class Verification:
     verdict: Verdict
     evidence: list[Evidence] = field(default_factory=list)
+    # Milliseconds per step (encode, search, fetch, judge), reported as a Server-Timing header.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def with_stance(self, stance: Stance) -> list[Evidence]:
         return [item for item in self.evidence if item.stance is stance]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import contextlib
+import time
+from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -36,16 +38,20 @@ def _nearest_eligible(
     only_sources: Collection[int] | None,
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
+    timings: dict[str, float],
 ) -> list[tuple[Claim, float]]:
     """The ``top_k`` nearest stored claims that pass the source filters, best first."""
-    query = claim_index.encoder.encode([text])[0]
+    with _timed(timings, "encode"):
+        query = claim_index.encoder.encode([text])[0]
     total = claim_index.count()
     fetch = min(total, top_k * 4 + len(exclude_claims))
     while True:
-        hits = claim_index.search(query, fetch)
-        claims = claim_service.get_many(
-            session=session, claim_ids=[claim_id for claim_id, _ in hits]
-        )
+        with _timed(timings, "search"):
+            hits = claim_index.search(query, fetch)
+        with _timed(timings, "fetch"):
+            claims = claim_service.get_many(
+                session=session, claim_ids=[claim_id for claim_id, _ in hits]
+            )
         eligible = [
             (claims[claim_id], score)
             for claim_id, score in hits
@@ -124,6 +130,7 @@ def _verify(
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
 ) -> Verification:
+    timings: dict[str, float] = {}
     nearest = _nearest_eligible(
         session=session,
         claim_index=claim_index,
@@ -132,12 +139,23 @@ def _verify(
         only_sources=only_sources,
         exclude_sources=exclude_sources,
         exclude_claims=exclude_claims,
+        timings=timings,
     )
-    judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
+    with _timed(timings, "judge"):
+        judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
     evidence = [
         Evidence(claim=claim, similarity=score, judgement=judgement)
         for (claim, score), judgement in zip(nearest, judgements, strict=True)
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
     relevant.sort(key=lambda item: (-item.judgement.confidence, -item.similarity))
-    return Verification(verdict=overall_verdict(relevant), evidence=relevant)
+    return Verification(verdict=overall_verdict(relevant), evidence=relevant, timings=timings)
+
+
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - started) * 1000
