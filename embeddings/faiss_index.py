@@ -188,6 +188,17 @@ class FaissIndex:
                 self._sorted_ids.setflags(write=False)  # shared with callers until a change
             return self._sorted_ids
 
+    def vectors(self, ids: Sequence[int]) -> dict[int, Vectors]:
+        """The stored vector of each id that is held (absent ids are left out)."""
+        found: dict[int, Vectors] = {}
+        with self._lock:
+            for claim_id in ids:
+                try:
+                    found[int(claim_id)] = self._index.reconstruct(int(claim_id))
+                except RuntimeError:  # FAISS's answer for an id it does not hold
+                    continue
+        return found
+
     def _held_ids(self) -> ClaimIds:
         if self.kind == "flat":
             return faiss.vector_to_array(self._index.id_map).astype(np.int64)

@@ -38,5 +38,8 @@ class VectorIndex(Protocol):
     def ids(self) -> ClaimIds:
         """Every id held, ascending."""
 
+    def vectors(self, ids: Sequence[int]) -> dict[int, Vectors]:
+        """The stored vector of each id that is held (absent ids are left out)."""
+
     def save(self, directory: Path) -> None:
         """Write the index to ``directory`` atomically."""

@@ -63,6 +63,10 @@ class ClaimIndex:
     def ids(self) -> ClaimIds:
         return self._index.ids()
 
+    def vectors(self, claim_ids: Sequence[int]) -> dict[int, Vectors]:
+        """The indexed vectors of these claims (those the index holds)."""
+        return self._index.vectors(claim_ids)
+
     def add_texts(
         self, items: Iterable[tuple[int, str]], progress: ProgressCallback | None = None
     ) -> int:

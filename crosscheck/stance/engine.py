@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from crosscheck.stance.quantities import find_agreement
 from crosscheck.stance.relatedness import RelatednessModel
 from crosscheck.stance.rules import RuleStanceJudge
 from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
-from embeddings.encoder import Encoder
+from embeddings.encoder import Encoder, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +129,25 @@ class StanceEngine:
         return self.judge_many(claim, [evidence])[0]
 
     def judge_many(
-        self, claim: str, evidences: Sequence[str], *, statements: bool = False
+        self,
+        claim: str,
+        evidences: Sequence[str],
+        *,
+        statements: bool = False,
+        known_vectors: Mapping[str, Vectors] | None = None,
     ) -> list[StanceJudgement]:
         return self.judge_pairs(
-            [(claim, evidence) for evidence in evidences], statements=statements
+            [(claim, evidence) for evidence in evidences],
+            statements=statements,
+            known_vectors=known_vectors,
         )
 
     def judge_pairs(
-        self, pairs: Sequence[tuple[str, str]], *, statements: bool = False
+        self,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        statements: bool = False,
+        known_vectors: Mapping[str, Vectors] | None = None,
     ) -> list[StanceJudgement]:
         """One judgement per (claim, evidence) pair, in order; the classifier runs once.
 
@@ -150,6 +161,10 @@ class StanceEngine:
         known = [self._judgements.get(key) for key in keys]
         todo = [i for i, judgement in enumerate(known) if judgement is None]
         if todo:
+            if known_vectors:
+                # A one-sentence statement's sentence is its whole text: its stored vector is
+                # the one encoding would give, so the encoder is spared.
+                self.preparer.remember(known_vectors)
             fresh = self._judge_uncached([pairs[i] for i in todo], statements=statements)
             for i, judgement in zip(todo, fresh, strict=True):
                 known[i] = judgement

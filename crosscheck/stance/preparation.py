@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -85,6 +85,12 @@ class EvidencePreparer:
         sentences = split_sentences(evidence)
         self._sentences.put(evidence, sentences)
         return sentences
+
+    def remember(self, vectors: Mapping[str, Vectors]) -> None:
+        """Take vectors already computed elsewhere (by text) instead of encoding those texts."""
+        for text, vector in vectors.items():
+            if self._vectors.get(text) is None:
+                self._vectors.put(text, np.asarray(vector, dtype=np.float32))
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors for ``texts``, encoding only those not seen recently."""

@@ -14,6 +14,7 @@ from crosscheck.indexing.service import ClaimIndex
 from crosscheck.sources import service as source_service
 from crosscheck.stance.schemas import Stance, StanceJudge
 from crosscheck.verdicts.schemas import Evidence, Verdict, Verification, VerifyRequest
+from embeddings.encoder import Vectors
 
 
 def overall_verdict(evidence: Sequence[Evidence]) -> Verdict:
@@ -39,8 +40,8 @@ def _nearest_eligible(
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
     timings: dict[str, float],
-) -> list[tuple[Claim, float]]:
-    """The ``top_k`` nearest stored claims that pass the source filters, best first."""
+) -> tuple[list[tuple[Claim, float]], Vectors]:
+    """The ``top_k`` nearest stored claims that pass the source filters, best first; the query."""
     with _timed(timings, "encode"):
         query = claim_index.encoder.encode([text])[0]
     total = claim_index.count()
@@ -61,7 +62,7 @@ def _nearest_eligible(
             and (only_sources is None or claims[claim_id].source_id in only_sources)
         ]
         if len(eligible) >= top_k or fetch >= total:
-            return eligible[:top_k]
+            return eligible[:top_k], query
         fetch = min(total, fetch * 4)
 
 
@@ -131,7 +132,7 @@ def _verify(
     exclude_claims: Collection[int],
 ) -> Verification:
     timings: dict[str, float] = {}
-    nearest = _nearest_eligible(
+    nearest, query_vector = _nearest_eligible(
         session=session,
         claim_index=claim_index,
         text=text,
@@ -142,7 +143,12 @@ def _verify(
         timings=timings,
     )
     with _timed(timings, "judge"):
-        judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
+        stored = claim_index.vectors([claim.id for claim, _ in nearest])
+        known = {claim.text: stored[claim.id] for claim, _ in nearest if claim.id in stored}
+        known[text] = query_vector
+        judgements = judge.judge_many(
+            text, [claim.text for claim, _ in nearest], statements=True, known_vectors=known
+        )
     evidence = [
         Evidence(claim=claim, similarity=score, judgement=judgement)
         for (claim, score), judgement in zip(nearest, judgements, strict=True)
