@@ -169,7 +169,7 @@ class FaissIndex:
             if self._index.ntotal == 0 or k <= 0:
                 empty_ids = np.full((len(matrix), max(k, 0)), -1, dtype=np.int64)
                 return np.zeros(empty_ids.shape, dtype=np.float32), empty_ids
-            scores, ids = self._index.search(matrix, min(k, self._index.ntotal))
+            scores, ids = _search(self._index, matrix, min(k, self._index.ntotal))
         # Keep the contract's shape: k columns, missing slots padded with id -1.
         missing = k - ids.shape[1]
         if missing > 0:
@@ -344,6 +344,25 @@ class FaissIndex:
         if index.count() != metadata.count or ids_digest(index.ids()) != metadata.ids_sha256:
             raise IndexArtifactError(f"index file {target} does not hold what its metadata says")
         return index
+
+
+# Below this many queries a search runs on the calling thread alone: OpenMP workers gain little
+# for a few queries, and on a busy machine their spin-waits made one search 5-10x slower.
+PARALLEL_SEARCH_MIN_QUERIES = 16
+
+
+def _search(index: Any, queries: Vectors, k: int) -> tuple[Any, Any]:
+    if len(queries) >= PARALLEL_SEARCH_MIN_QUERIES:
+        scores, ids = index.search(queries, k)
+        return scores, ids
+    # OpenMP's thread count is per calling thread: this leaves other threads' builds parallel.
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        scores, ids = index.search(queries, k)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    return scores, ids
 
 
 def _build(
