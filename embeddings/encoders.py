@@ -59,7 +59,7 @@ def load_encoder(
     model: str,
     onnx_dir: Path,
     batch_size: int = 64,
-    onnx_max_batch: int = 256,
+    onnx_max_batch: int = 512,
 ) -> Encoder:
     """The encoder for ``backend``; ONNX exports are made once and cached in ``onnx_dir``."""
 

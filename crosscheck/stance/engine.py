@@ -80,7 +80,7 @@ class StanceEngine:
         nli_model: str | None = None,
         classifier_backend: str = "torch",
         onnx_dir: Path | None = None,
-        onnx_max_batch: int = 256,
+        onnx_max_batch: int = 512,
         judgement_cache_size: int = 0,
     ) -> StanceEngine:
         """The trained artifacts in ``directory`` (rules alone if none); an NLI model if named.
