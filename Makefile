@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench train-stance clean
+.PHONY: help install browser run serve demo test lint format schema bench bench-verify wrk \
+	train-stance clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -61,6 +62,12 @@ schema: install  ## Write the GraphQL schema (SDL) to schema.graphql
 bench: install  ## Print start-up, verify latency and stance figures (dev splits)
 	$(BIN)/python bench/verify_latency.py
 	$(BIN)/python bench/stance.py --data-dir $(DATA_DIR)
+
+wrk:  ## Install wrk (apt) if missing: the load generator bench-verify runs
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
+
+bench-verify: install wrk  ## Encoder, index, /v1/verify and load at 100k and 1M claims, vs Chroma (BENCH_ARGS="--duration 10" for a quick run)
+	$(BIN)/python bench/verify.py $(BENCH_ARGS)
 
 train-stance: install  ## Retrain the stance model into models/stance (under an hour on 2 cores)
 	$(BIN)/crosscheck train-stance --data-dir $(DATA_DIR) --output models/stance

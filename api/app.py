@@ -40,7 +40,13 @@ async def _save_periodically(runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(INDEX_SAVE_INTERVAL_SECONDS)
         if runtime.ready:
-            await asyncio.to_thread(runtime.claim_index.save_if_dirty)
+            await asyncio.to_thread(_maintain_index, runtime)
+
+
+def _maintain_index(runtime: Runtime) -> None:
+    """Rebuild the index if the store outgrew its kind (searches go on meanwhile), then save."""
+    runtime.claim_index.reshape()
+    runtime.claim_index.save_if_dirty()
 
 
 def _catch_up(runtime: Runtime) -> None:

@@ -14,8 +14,12 @@ from crosscheck.feeds.service import ClaimFeed
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
+from crosscheck.stance.classifier import BatchingPairClassifier
 from crosscheck.stance.engine import StanceEngine
-from embeddings.encoder import Encoder, SentenceTransformerEncoder
+from embeddings.batching import BatchingEncoder
+from embeddings.encoder import Encoder
+from embeddings.encoders import load_encoder
+from embeddings.faiss_index import IndexLayout
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,8 @@ class Runtime:
         self._judge: StanceEngine | None = None
         self._encoder: Encoder | None = TimedEncoder(encoder) if encoder is not None else None
         self._claim_index: ClaimIndex | None = None
+        self._batching: BatchingEncoder | None = None
+        self._pair_batching: BatchingPairClassifier | None = None
         self._ready = threading.Event()
         self.startup_error: str | None = None
         self.claim_feed = ClaimFeed(
@@ -65,26 +71,50 @@ class Runtime:
         """Load the encoder (and the stance judge), and bring the index in step with the store."""
         started = time.perf_counter()
         try:
+            settings = self.settings
             if self._encoder is None:
                 self._encoder = TimedEncoder(
-                    SentenceTransformerEncoder(
-                        self.settings.model, batch_size=self.settings.encode_batch_size
+                    load_encoder(
+                        backend=settings.encoder_backend,
+                        model=settings.model,
+                        onnx_dir=settings.onnx_cache_dir / "encoder",
+                        batch_size=settings.encode_batch_size,
+                        onnx_max_batch=settings.onnx_max_batch,
                     )
                 )
+            # Queries from concurrent requests reach the model together (bulk calls bypass it).
+            self._batching = BatchingEncoder(
+                self._encoder,
+                window=settings.query_batch_window_ms / 1000,
+                max_items=settings.query_batch_max,
+            )
+            self._encoder = self._batching
             if load_judge:
                 self._judge = StanceEngine.from_directory(
                     self._encoder,
-                    self.settings.stance_model_dir,
-                    related_threshold=self.settings.related_threshold,
-                    nli_model=self.settings.nli_model,
+                    settings.stance_model_dir,
+                    related_threshold=settings.related_threshold,
+                    nli_model=settings.nli_model,
+                    classifier_backend=settings.encoder_backend,
+                    onnx_dir=settings.onnx_cache_dir / "stance-classifier",
+                    onnx_max_batch=settings.onnx_max_batch,
+                    judgement_cache_size=settings.judgement_cache_size,
                 )
+                if self._judge.classifier is not None:
+                    self._pair_batching = BatchingPairClassifier(
+                        self._judge.classifier,
+                        window=settings.query_batch_window_ms / 1000,
+                        max_items=settings.query_batch_max,
+                    )
+                    self._judge.classifier = self._pair_batching
             with self.session_factory() as session:
                 self._claim_index, report = open_claim_index(
-                    directory=self.settings.index_dir,
+                    directory=settings.index_dir,
                     encoder=self._encoder,
                     session=session,
-                    batch_size=self.settings.encode_batch_size,
+                    batch_size=settings.encode_batch_size,
                     rebuild=rebuild_index,
+                    layout=index_layout(settings),
                 )
             self._claim_index.on_added(self.claim_feed.claims_indexed)
         except Exception as exc:
@@ -95,7 +125,19 @@ class Runtime:
         log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
 
     def close(self) -> None:
-        """Save the index if it changed, and release database connections."""
+        """Save the index if it changed, stop the batchers, release database connections."""
         if self._claim_index is not None:
             self._claim_index.save_if_dirty()
+        for batcher in (self._batching, self._pair_batching):
+            if batcher is not None:
+                batcher.close()
         self.engine.dispose()
+
+
+def index_layout(settings: Settings) -> IndexLayout:
+    """The index kinds and parameters the settings ask for."""
+    return IndexLayout(
+        kind=settings.index_kind,
+        ivf_min_claims=settings.ivf_min_claims,
+        nprobe=settings.ivf_nprobe,
+    )

@@ -36,6 +36,46 @@ class Settings(BaseSettings):
         default=None,
         description="An NLI cross-encoder (local path) to use instead of the trained classifier",
     )
+    encoder_backend: Literal["auto", "torch", "onnx"] = Field(
+        default="auto",
+        description="auto: ONNX Runtime for small batches (queries), PyTorch for large ones",
+    )
+    onnx_dir: Path | None = Field(
+        default=None,
+        description="Where ONNX exports of the models are cached (default: onnx/ beside the index)",
+    )
+    # bench/verify.py measured ONNX Runtime ahead at every batch size up to 256 on this machine
+    # (2 busy cores), so bulk loads (512 a time) use it too; PyTorch takes larger calls.
+    onnx_max_batch: int = Field(
+        default=512,
+        ge=0,
+        le=100_000,
+        description="auto backend: largest batch ONNX Runtime encodes; PyTorch takes larger ones",
+    )
+    query_batch_window_ms: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=100.0,
+        description="How long the query batcher waits for concurrent queries to encode together",
+    )
+    query_batch_max: int = Field(
+        default=64, ge=1, le=4096, description="Most texts the query batcher encodes in one call"
+    )
+    judgement_cache_size: int = Field(
+        default=20_000,
+        ge=0,
+        description="(claim, evidence) stance judgements remembered; 0 turns the cache off",
+    )
+    index_kind: Literal["auto", "flat", "ivf"] = Field(
+        default="auto",
+        description="auto: exact (flat) search below ivf_min_claims claims, IVF from there on",
+    )
+    ivf_min_claims: int = Field(
+        default=50_000, ge=1_000, description="auto index kind: claims from which IVF is used"
+    )
+    ivf_nprobe: int = Field(
+        default=16, ge=1, le=4096, description="IVF lists searched per query (recall vs speed)"
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -105,7 +145,7 @@ class Settings(BaseSettings):
             raise ValueError(f"model folder {value!r} does not exist (models load offline only)")
         return value
 
-    @field_validator("stance_model_dir", "nli_model", mode="before")
+    @field_validator("stance_model_dir", "nli_model", "onnx_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -116,6 +156,11 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @property
+    def onnx_cache_dir(self) -> Path:
+        """The ONNX export cache: ``onnx_dir``, or ``onnx/`` beside the index folder."""
+        return self.onnx_dir if self.onnx_dir is not None else self.index_dir.parent / "onnx"
 
 
 @lru_cache(maxsize=1)

@@ -6,11 +6,12 @@ import hashlib
 import os
 import platform
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from embeddings.index import ClaimIds, IndexArtifactError
 
@@ -23,6 +24,8 @@ class IndexMetadata(BaseModel):
 
     format_version: int = FORMAT_VERSION
     backend: str
+    kind: str = "flat"
+    params: dict[str, int] = Field(default_factory=dict)
     model: str
     dimension: int
     count: int
@@ -60,16 +63,26 @@ def _fsync_directory(directory: Path) -> None:
 
 def write_atomically(target: Path, payload: bytes) -> None:
     """Replace ``target`` with ``payload`` so a crash leaves the old or the new file, never half."""
+    replace_atomically(target, lambda path: path.write_bytes(payload))
+
+
+def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Replace ``target`` with what ``write(temp_path)`` writes: temp file, fsync, rename, fsync.
+
+    Large artifacts (an index of a million claims) are written by their library straight to the
+    temp file, never held twice in memory as one bytes object.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
+        write(temp)
+        with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(temp_name, target)
+        os.replace(temp, target)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
 

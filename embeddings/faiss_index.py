@@ -1,11 +1,26 @@
-"""Exact inner-product search with FAISS, keyed by claim id."""
+"""Inner-product search with FAISS, keyed by claim id: exact while small, IVF beyond a size.
+
+Two kinds behind one class:
+- ``flat``: ``IndexIDMap2(IndexFlatIP)``, exact.
+- ``ivf``: ``IndexIVFFlat`` (inner product, spherical k-means lists), which keeps claim ids
+  natively (``add_with_ids`` / ``remove_ids``; an ``IndexIDMap2`` around it returns wrong ids
+  after a removal) and a hashtable direct map so vectors can be read back for a rebuild.
+
+``IndexLayout`` (from settings) says which kind a store of a given size should have; an index of
+the wrong kind, or IVF lists trained for a much smaller or larger store, is rebuilt from its own
+vectors by ``reshape`` while searches go on against the old one.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import faiss
 import numpy as np
@@ -17,29 +32,84 @@ from embeddings.artifacts import (
     ids_digest,
     now,
     read_metadata,
+    replace_atomically,
     runtime_versions,
-    write_atomically,
     write_metadata,
 )
 from embeddings.encoder import Vectors
 from embeddings.index import ClaimIds, IndexArtifactError
 
+log = logging.getLogger(__name__)
+
 INDEX_FILE = "claims.faiss"
+# Saved before index kinds existed: the same flat index under its old backend name.
+LEGACY_FLAT_BACKEND = "faiss-flat-ip"
+
+IndexKind = Literal["flat", "ivf"]
+# Fewer vectors than this cannot train useful lists: the index stays flat until then.
+IVF_MIN_TRAINING = 1_000
+# Lets an IVF index find (and read back) a vector by claim id; not in faiss's type stubs.
+HASHTABLE_DIRECT_MAP = faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+# k-means points per list: FAISS warns below 39; more buys little.
+TRAINING_POINTS_PER_LIST = 64
+
+
+@dataclass(frozen=True)
+class IndexLayout:
+    """Which kind of index a store of a given size gets, and with what parameters.
+
+    ``kind``: ``auto`` (flat below ``ivf_min_claims``, IVF from there), ``flat`` or ``ivf``.
+    ``regrow``: IVF lists are retrained once the store holds this many times more (or fewer)
+    claims than they were trained for, as ``nlist`` should follow the square root of the size.
+    """
+
+    kind: Literal["auto", "flat", "ivf"] = "auto"
+    ivf_min_claims: int = 50_000
+    nprobe: int = 16
+    regrow: float = 4.0
+
+    def wanted_kind(self, count: int, current: IndexKind) -> IndexKind:
+        if self.kind == "flat" or count < IVF_MIN_TRAINING:
+            return "flat"
+        if self.kind == "ivf":
+            return "ivf"
+        # Half the threshold back to flat, so a store hovering around it does not flap.
+        threshold = self.ivf_min_claims // 2 if current == "ivf" else self.ivf_min_claims
+        return "ivf" if count >= threshold else "flat"
+
+    @staticmethod
+    def nlist(count: int) -> int:
+        """Lists for ``count`` vectors: about the square root, each with enough training points."""
+        return max(1, min(round(math.sqrt(count)), count // 39))
 
 
 class FaissIndex:
-    """A flat (exact) FAISS index behind an id map, so claims can be added and removed by id."""
+    """Claim vectors in FAISS, searched by inner product; exact (flat) or IVF (see module doc)."""
 
-    backend = "faiss-flat-ip"
+    backend = "faiss"
 
-    def __init__(self, dimension: int, *, model: str, _index: Any | None = None) -> None:
+    def __init__(
+        self,
+        dimension: int,
+        *,
+        model: str,
+        layout: IndexLayout | None = None,
+        _index: Any | None = None,
+        _trained_for: int = 0,
+    ) -> None:
         self._dimension = dimension
         self._model = model
+        self.layout = layout or IndexLayout()
         self._index: Any = (
             _index if _index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         )
+        self._trained_for = _trained_for
+        self._apply_search_parameters()
         # FAISS objects are not safe for concurrent mutation and search.
         self._lock = threading.RLock()
+        self._sorted_ids: ClaimIds | None = None
+        # While ``reshape`` builds a replacement, changes are also noted here to replay on it.
+        self._journal: list[tuple[str, ClaimIds, Vectors | None]] | None = None
 
     @property
     def dimension(self) -> int:
@@ -48,6 +118,25 @@ class FaissIndex:
     @property
     def model(self) -> str:
         return self._model
+
+    @property
+    def kind(self) -> IndexKind:
+        return "ivf" if isinstance(self._index, faiss.IndexIVF) else "flat"
+
+    @property
+    def params(self) -> dict[str, int]:
+        """What the saved metadata records about this index beyond its kind."""
+        if self.kind == "flat":
+            return {}
+        return {
+            "nlist": int(self._index.nlist),
+            "nprobe": int(self._index.nprobe),
+            "trained_for": self._trained_for,
+        }
+
+    def _apply_search_parameters(self) -> None:
+        if isinstance(self._index, faiss.IndexIVF):
+            self._index.nprobe = min(self.layout.nprobe, int(self._index.nlist))
 
     def add(self, ids: Sequence[int] | ClaimIds, vectors: Vectors) -> None:
         id_array = np.asarray(ids, dtype=np.int64)
@@ -59,28 +148,40 @@ class FaissIndex:
         with self._lock:
             self._index.remove_ids(id_array)
             self._index.add_with_ids(matrix, id_array)
+            self._sorted_ids = None
+            if self._journal is not None:
+                self._journal.append(("add", id_array, matrix.copy()))
 
-    def remove(self, ids: Sequence[int]) -> int:
+    def remove(self, ids: Sequence[int] | ClaimIds) -> int:
         if len(ids) == 0:
             return 0
+        id_array = np.asarray(ids, dtype=np.int64)
         with self._lock:
-            return int(self._index.remove_ids(np.asarray(ids, dtype=np.int64)))
+            removed = int(self._index.remove_ids(id_array))
+            self._sorted_ids = None
+            if self._journal is not None:
+                self._journal.append(("remove", id_array, None))
+            return removed
 
     def search(
         self, queries: Vectors, k: int, *, among: Sequence[int] | None = None
     ) -> tuple[npt.NDArray[np.float32], ClaimIds]:
         matrix = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self._dimension)
-        params = None
+        params: Any = None
         if among is not None:
             # Keep the selector referenced until the search is done: params does not own it.
             selector = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
-            params = faiss.SearchParameters()
+            if self.kind == "ivf":  # IVF takes its own parameter type, nprobe included
+                params = faiss.SearchParametersIVF()
+                params.nprobe = int(self._index.nprobe)
+            else:
+                params = faiss.SearchParameters()
             params.sel = selector
         with self._lock:
             if self._index.ntotal == 0 or k <= 0 or (among is not None and len(among) == 0):
                 empty_ids = np.full((len(matrix), max(k, 0)), -1, dtype=np.int64)
                 return np.zeros(empty_ids.shape, dtype=np.float32), empty_ids
-            scores, ids = self._index.search(matrix, min(k, self._index.ntotal), params=params)
+            scores, ids = _search(self._index, matrix, min(k, self._index.ntotal), params=params)
         # Keep the contract's shape: k columns, missing slots padded with id -1.
         missing = k - ids.shape[1]
         if missing > 0:
@@ -88,35 +189,118 @@ class FaissIndex:
             scores = np.pad(scores, ((0, 0), (0, missing)), constant_values=0.0)
         return scores.astype(np.float32), ids.astype(np.int64)
 
-    def vectors(self, ids: Sequence[int]) -> Vectors:
-        """The stored vectors of ``ids``, in order; an id not held raises ``KeyError``."""
-        id_array = np.asarray(ids, dtype=np.int64)
-        if len(id_array) == 0:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        with self._lock:
-            try:
-                matrix = self._index.reconstruct_batch(id_array)
-            except RuntimeError as exc:  # FAISS reports an unknown id as a RuntimeError
-                raise KeyError(f"not all of {len(id_array)} ids are indexed") from exc
-        return np.asarray(matrix, dtype=np.float32)
-
     def count(self) -> int:
         with self._lock:
             return int(self._index.ntotal)
 
     def ids(self) -> ClaimIds:
         with self._lock:
-            return np.sort(faiss.vector_to_array(self._index.id_map).astype(np.int64))
+            if self._sorted_ids is None:
+                self._sorted_ids = np.sort(self._held_ids())
+                self._sorted_ids.setflags(write=False)  # shared with callers until a change
+            return self._sorted_ids
+
+    def vectors(self, ids: Sequence[int]) -> dict[int, Vectors]:
+        """The stored vector of each id that is held (absent ids are left out)."""
+        found: dict[int, Vectors] = {}
+        with self._lock:
+            for claim_id in ids:
+                try:
+                    found[int(claim_id)] = self._index.reconstruct(int(claim_id))
+                except RuntimeError:  # FAISS's answer for an id it does not hold
+                    continue
+        return found
+
+    def _held_ids(self) -> ClaimIds:
+        if self.kind == "flat":
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        invlists = self._index.invlists
+        parts = [
+            faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
+            for i in range(invlists.nlist)
+            if invlists.list_size(i)
+        ]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    def _held_vectors(self) -> tuple[ClaimIds, Vectors]:
+        """Every (id, vector) held, read back from the index (no re-encoding)."""
+        if self.kind == "flat":
+            count = int(self._index.ntotal)
+            flat: Any = faiss.downcast_index(self._index.index)
+            vectors = faiss.rev_swig_ptr(flat.get_xb(), count * self._dimension)
+            return self._held_ids(), vectors.reshape(count, self._dimension).copy()
+        invlists = self._index.invlists
+        ids, rows = [], []
+        for i in range(invlists.nlist):
+            size = invlists.list_size(i)
+            if size:
+                ids.append(faiss.rev_swig_ptr(invlists.get_ids(i), size).copy())
+                codes = faiss.rev_swig_ptr(invlists.get_codes(i), size * self._dimension * 4)
+                rows.append(codes.view(np.float32).reshape(size, self._dimension).copy())
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros((0, self._dimension), np.float32)
+        return np.concatenate(ids).astype(np.int64), np.vstack(rows)
+
+    def rebuild_reason(self) -> str | None:
+        """Why this index does not suit its layout and size (``None`` when it does)."""
+        count = self.count()
+        wanted = self.layout.wanted_kind(count, self.kind)
+        if wanted != self.kind:
+            return f"{self.kind} index for {count} claims, layout wants {wanted}"
+        if self.kind == "ivf":
+            trained = max(self._trained_for, 1)
+            if count > trained * self.layout.regrow or count * self.layout.regrow < trained:
+                return f"IVF lists trained for {self._trained_for} claims, store holds {count}"
+        return None
+
+    def reshape(self) -> str | None:
+        """Rebuild as the layout wants, if it wants a change; returns the reason, or ``None``.
+
+        The new index is built from a snapshot of this one's vectors without holding the lock,
+        so searches go on; changes made meanwhile are replayed on it before it takes over.
+        """
+        with self._lock:
+            reason = self.rebuild_reason()
+            if reason is None or self._journal is not None:
+                return None
+            ids, vectors = self._held_vectors()
+            self._journal = []
+        try:
+            started = time.perf_counter()
+            built = _build(self._dimension, self.layout, self.kind, ids, vectors)
+            del vectors
+            with self._lock:
+                for action, journal_ids, journal_vectors in self._journal:
+                    built.remove_ids(journal_ids)
+                    if action == "add":
+                        built.add_with_ids(journal_vectors, journal_ids)
+                self._index = built
+                self._trained_for = len(ids) if isinstance(built, faiss.IndexIVF) else 0
+                self._apply_search_parameters()
+                self._sorted_ids = None
+        finally:
+            with self._lock:
+                self._journal = None
+        log.info(
+            "index rebuilt as %s %s in %.1fs (%s)",
+            self.kind,
+            self.params,
+            time.perf_counter() - started,
+            reason,
+        )
+        return reason
 
     def save(self, directory: Path) -> IndexMetadata:
         """Write the index file, then its metadata, each atomically; returns the metadata."""
-        with self._lock:
-            payload = faiss.serialize_index(self._index).tobytes()
-            held = self.ids()
         target = directory / INDEX_FILE
-        write_atomically(target, payload)
+        with self._lock:
+            replace_atomically(target, lambda path: faiss.write_index(self._index, str(path)))
+            held = self.ids()
+            kind, params = self.kind, self.params
         metadata = IndexMetadata(
             backend=self.backend,
+            kind=kind,
+            params=params,
             model=self._model,
             dimension=self._dimension,
             count=len(held),
@@ -129,11 +313,16 @@ class FaissIndex:
         return metadata
 
     @classmethod
-    def load(cls, directory: Path, *, model: str, dimension: int) -> FaissIndex:
-        """The saved index, after checking it matches its metadata, the model and the dimension."""
+    def load(
+        cls, directory: Path, *, model: str, dimension: int, layout: IndexLayout | None = None
+    ) -> FaissIndex:
+        """The saved index, after checking it matches its metadata, the model and the dimension.
+
+        It may be of another kind than ``layout`` wants: ``rebuild_reason`` says so.
+        """
         metadata = read_metadata(directory)
         target = directory / INDEX_FILE
-        if metadata.backend != cls.backend:
+        if metadata.backend not in (cls.backend, LEGACY_FLAT_BACKEND):
             raise IndexArtifactError(
                 f"index backend {metadata.backend!r}, expected {cls.backend!r}"
             )
@@ -147,10 +336,65 @@ class FaissIndex:
         if file_digest(target) != metadata.file_sha256:
             raise IndexArtifactError(f"index file {target} does not match its checksum")
         try:
-            raw = faiss.deserialize_index(np.fromfile(target, dtype=np.uint8))
+            raw = faiss.read_index(str(target))
         except RuntimeError as exc:
             raise IndexArtifactError(f"index file {target} cannot be read: {exc}") from exc
-        index = cls(dimension, model=model, _index=raw)
+        index = cls(
+            dimension,
+            model=model,
+            layout=layout,
+            _index=raw,
+            _trained_for=int(metadata.params.get("trained_for", 0)),
+        )
+        described = {k: v for k, v in metadata.params.items() if k in ("nlist",)}
+        actual = {k: v for k, v in index.params.items() if k in ("nlist",)}
+        if index.kind != metadata.kind or described != actual or raw.d != dimension:
+            raise IndexArtifactError(
+                f"index file {target} is {index.kind} {actual}, "
+                f"its metadata says {metadata.kind} {described}"
+            )
         if index.count() != metadata.count or ids_digest(index.ids()) != metadata.ids_sha256:
             raise IndexArtifactError(f"index file {target} does not hold what its metadata says")
         return index
+
+
+# Below this many queries a search runs on the calling thread alone: OpenMP workers gain little
+# for a few queries, and on a busy machine their spin-waits made one search 5-10x slower.
+PARALLEL_SEARCH_MIN_QUERIES = 16
+
+
+def _search(index: Any, queries: Vectors, k: int, *, params: Any = None) -> tuple[Any, Any]:
+    if len(queries) >= PARALLEL_SEARCH_MIN_QUERIES:
+        scores, ids = index.search(queries, k, params=params)
+        return scores, ids
+    # OpenMP's thread count is per calling thread: this leaves other threads' builds parallel.
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        scores, ids = index.search(queries, k, params=params)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    return scores, ids
+
+
+def _build(
+    dimension: int, layout: IndexLayout, current: IndexKind, ids: ClaimIds, vectors: Vectors
+) -> Any:
+    """A new FAISS index of the kind ``layout`` wants for these vectors, holding them."""
+    if layout.wanted_kind(len(ids), current) == "flat":
+        index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    else:
+        nlist = IndexLayout.nlist(len(ids))
+        index = faiss.IndexIVFFlat(
+            faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT
+        )
+        # Unit vectors: centroids on the sphere fit inner-product search.
+        index.cp.spherical = True
+        sample = np.random.default_rng(0).choice(
+            len(ids), size=min(len(ids), nlist * TRAINING_POINTS_PER_LIST), replace=False
+        )
+        index.train(vectors[np.sort(sample)])
+        index.set_direct_map_type(HASHTABLE_DIRECT_MAP)
+    for start in range(0, len(ids), 100_000):  # bounded temporary memory while assigning lists
+        index.add_with_ids(vectors[start : start + 100_000], ids[start : start + 100_000])
+    return index

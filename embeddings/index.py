@@ -35,13 +35,13 @@ class VectorIndex(Protocol):
     ) -> tuple[npt.NDArray[np.float32], ClaimIds]:
         """Top-``k`` scores and ids per query row (only ids in ``among`` if given); pad id -1."""
 
-    def vectors(self, ids: Sequence[int]) -> Vectors:
-        """The stored vectors of ``ids``, in order; an id not held raises ``KeyError``."""
-
     def count(self) -> int: ...
 
     def ids(self) -> ClaimIds:
         """Every id held, ascending."""
+
+    def vectors(self, ids: Sequence[int]) -> dict[int, Vectors]:
+        """The stored vector of each id that is held (absent ids are left out)."""
 
     def save(self, directory: Path) -> None:
         """Write the index to ``directory`` atomically."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,11 @@ POSTGRES_URL = os.environ.get(
     "CROSSCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+# ONNX exports are checked against their metadata before use, so every test (and the servers
+# they start) can share one cache instead of exporting the models again per temp folder.
+os.environ.setdefault(
+    "CROSSCHECK_ONNX_DIR", str(Path(tempfile.gettempdir()) / "crosscheck-test-onnx")
+)
 TABLES = ("claim_reviews", "claim_appearances", "claims", "documents", "source_aliases", "sources")
 
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 from graphql import GraphQLError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -55,7 +56,9 @@ class GraphQLContext(BaseContext):
         """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL ones."""
         async with self._session_lock:
             try:
-                return await asyncio.to_thread(self._in_session, work)
+                # Starlette's thread pool, shared with the sync REST endpoints: wider than
+                # asyncio's default executor, so concurrent verifications can batch together.
+                return await run_in_threadpool(self._in_session, work)
             except (CrosscheckError, ValidationError) as exc:
                 raise to_graphql_error(exc) from exc
 

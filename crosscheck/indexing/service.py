@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from crosscheck.claims import service as claim_service
 from crosscheck.metrics import INDEX_SECONDS
 from embeddings.encoder import Encoder, Vectors
-from embeddings.faiss_index import FaissIndex
+from embeddings.faiss_index import FaissIndex, IndexLayout
 from embeddings.index import ClaimIds, IndexArtifactError
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,10 @@ class ClaimIndex:
 
     def ids(self) -> ClaimIds:
         return self._index.ids()
+
+    def vectors(self, claim_ids: Sequence[int]) -> dict[int, Vectors]:
+        """The indexed vectors of these claims (those the index holds)."""
+        return self._index.vectors(claim_ids)
 
     def add_texts(
         self, items: Iterable[tuple[int, str]], progress: ProgressCallback | None = None
@@ -122,9 +126,11 @@ class ClaimIndex:
             scores, ids = self._index.search(query.reshape(1, -1), k, among=among)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
-    def vectors(self, claim_ids: Sequence[int]) -> Vectors:
-        """The indexed vectors of ``claim_ids``, in order (``KeyError`` for one not indexed)."""
-        return self._index.vectors(claim_ids)
+    def reshape(self) -> str | None:
+        """Rebuild the index as its layout wants for the store's size (see ``FaissIndex``)."""
+        reason = self._index.reshape()
+        self._dirty = self._dirty or reason is not None
+        return reason
 
     def save(self) -> None:
         with (
@@ -153,16 +159,18 @@ def directory_lock(directory: Path) -> FileLock:
     return FileLock(directory / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
 
 
-def _load_or_new(*, directory: Path, encoder: Encoder) -> tuple[FaissIndex, str | None]:
+def _load_or_new(
+    *, directory: Path, encoder: Encoder, layout: IndexLayout | None
+) -> tuple[FaissIndex, str | None]:
     """The saved index, or an empty one and the reason the saved one could not be used."""
     try:
         with directory_lock(directory):
             index = FaissIndex.load(
-                directory, model=encoder.model_name, dimension=encoder.dimension
+                directory, model=encoder.model_name, dimension=encoder.dimension, layout=layout
             )
         return index, None
     except IndexArtifactError as exc:
-        return FaissIndex(encoder.dimension, model=encoder.model_name), str(exc)
+        return FaissIndex(encoder.dimension, model=encoder.model_name, layout=layout), str(exc)
 
 
 def sync_with_store(
@@ -212,16 +220,21 @@ def open_claim_index(
     batch_size: int = 64,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
+    layout: IndexLayout | None = None,
 ) -> tuple[ClaimIndex, SyncReport]:
-    """Load the saved index, repair it from the database if it is missing, stale or corrupt."""
+    """Load the saved index, repair it from the database if it is missing, stale or corrupt.
+
+    An index of another kind than ``layout`` wants for the store's size (flat past the IVF
+    threshold, IVF lists trained for a much smaller store) is rebuilt from its own vectors.
+    """
     problem: str | None
     if rebuild:
         index, problem = (
-            FaissIndex(encoder.dimension, model=encoder.model_name),
+            FaissIndex(encoder.dimension, model=encoder.model_name, layout=layout),
             "rebuild requested",
         )
     else:
-        index, problem = _load_or_new(directory=directory, encoder=encoder)
+        index, problem = _load_or_new(directory=directory, encoder=encoder, layout=layout)
     if problem is not None:
         log.warning("index at %s unusable (%s): rebuilding from the database", directory, problem)
     claim_index = ClaimIndex(
@@ -236,6 +249,10 @@ def open_claim_index(
             report.total,
             report.seconds,
         )
-    if problem is not None or report.added or report.removed:
+    reshaped = index.rebuild_reason()
+    if reshaped is not None:
+        log.warning("index at %s does not suit the store (%s): rebuilding it", directory, reshaped)
+        claim_index.reshape()
+    if problem is not None or reshaped is not None or report.added or report.removed:
         claim_index.save()
     return claim_index, report

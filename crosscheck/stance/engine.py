@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from crosscheck.stance.classifier import CLASSIFIER_LABELS, PairClassifier, StanceClassifier
+from crosscheck.stance.classifier import CLASSIFIER_LABELS, PairClassifier, load_classifier
 from crosscheck.stance.cues import Cues, find_cues
 from crosscheck.stance.nli import NliClassifier
 from crosscheck.stance.overrides import RULES, RuleInput, first_overrule
-from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
+from crosscheck.stance.preparation import EvidencePreparer, LruCache, PreparedPair
 from crosscheck.stance.quantities import find_agreement
 from crosscheck.stance.relatedness import RelatednessModel
 from crosscheck.stance.rules import RuleStanceJudge
 from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
-from embeddings.encoder import Encoder
+from embeddings.encoder import Encoder, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,14 @@ class StanceEngine:
         relatedness: RelatednessModel | None = None,
         related_threshold: float = 0.35,
         overrides: frozenset[str] = DEFAULT_OVERRIDES,
+        judgement_cache_size: int = 0,
     ) -> None:
         self.preparer = EvidencePreparer(encoder)
+        # A judgement depends only on the two texts (and the models): asking again about the
+        # same pair, as verification of a repeated or stored claim does, costs a lookup.
+        self._judgements: LruCache[tuple[str, str, bool], StanceJudgement] = LruCache(
+            judgement_cache_size
+        )
         # Which explicit rules overrule the classifier (see overrides.py); chosen on dev data.
         self.overrides = overrides
         self.classifier = classifier
@@ -72,8 +78,16 @@ class StanceEngine:
         *,
         related_threshold: float = 0.35,
         nli_model: str | None = None,
+        classifier_backend: str = "torch",
+        onnx_dir: Path | None = None,
+        onnx_max_batch: int = 512,
+        judgement_cache_size: int = 0,
     ) -> StanceEngine:
-        """The trained artifacts in ``directory`` (rules alone if none); an NLI model if named."""
+        """The trained artifacts in ``directory`` (rules alone if none); an NLI model if named.
+
+        ``classifier_backend``: ``torch``, ``onnx`` or ``auto`` (ONNX Runtime for up to
+        ``onnx_max_batch`` pairs), the ONNX export cached in ``onnx_dir``.
+        """
         trained = directory is not None and (directory / RELATEDNESS_FILE).is_file()
         if not trained and nli_model is None:
             log.warning("no trained stance model at %s: judging stance by rules alone", directory)
@@ -81,7 +95,12 @@ class StanceEngine:
         if nli_model is not None:
             classifier = NliClassifier.load(nli_model)
         elif trained and directory is not None:
-            classifier = StanceClassifier.load(directory / CLASSIFIER_DIR)
+            classifier = load_classifier(
+                directory / CLASSIFIER_DIR,
+                backend=classifier_backend if onnx_dir is not None else "torch",
+                onnx_dir=onnx_dir or directory,
+                onnx_max_batch=onnx_max_batch,
+            )
         relatedness = (
             RelatednessModel.load(directory / RELATEDNESS_FILE)
             if trained and directory is not None
@@ -92,6 +111,7 @@ class StanceEngine:
             classifier=classifier,
             relatedness=relatedness,
             related_threshold=related_threshold,
+            judgement_cache_size=judgement_cache_size,
         )
 
     @property
@@ -109,14 +129,25 @@ class StanceEngine:
         return self.judge_many(claim, [evidence])[0]
 
     def judge_many(
-        self, claim: str, evidences: Sequence[str], *, statements: bool = False
+        self,
+        claim: str,
+        evidences: Sequence[str],
+        *,
+        statements: bool = False,
+        known_vectors: Mapping[str, Vectors] | None = None,
     ) -> list[StanceJudgement]:
         return self.judge_pairs(
-            [(claim, evidence) for evidence in evidences], statements=statements
+            [(claim, evidence) for evidence in evidences],
+            statements=statements,
+            known_vectors=known_vectors,
         )
 
     def judge_pairs(
-        self, pairs: Sequence[tuple[str, str]], *, statements: bool = False
+        self,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        statements: bool = False,
+        known_vectors: Mapping[str, Vectors] | None = None,
     ) -> list[StanceJudgement]:
         """One judgement per (claim, evidence) pair, in order; the classifier runs once.
 
@@ -126,6 +157,23 @@ class StanceEngine:
         decides between corroborates and discusses, and a contradiction the classifier alone
         finds must be clear-cut.
         """
+        keys = [(claim, evidence, statements) for claim, evidence in pairs]
+        known = [self._judgements.get(key) for key in keys]
+        todo = [i for i, judgement in enumerate(known) if judgement is None]
+        if todo:
+            if known_vectors:
+                # A one-sentence statement's sentence is its whole text: its stored vector is
+                # the one encoding would give, so the encoder is spared.
+                self.preparer.remember(known_vectors)
+            fresh = self._judge_uncached([pairs[i] for i in todo], statements=statements)
+            for i, judgement in zip(todo, fresh, strict=True):
+                known[i] = judgement
+                self._judgements.put(keys[i], judgement)
+        return [judgement for judgement in known if judgement is not None]
+
+    def _judge_uncached(
+        self, pairs: Sequence[tuple[str, str]], *, statements: bool
+    ) -> list[StanceJudgement]:
         prepared = self.preparer.prepare(pairs)
         if self.classifier is None:
             return [self._by_rules(pair) for pair in prepared]

@@ -6,8 +6,9 @@ benchmarks and verification repeat the same texts); the sentences nearest the cl
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -19,6 +20,7 @@ from embeddings.encoder import Encoder, Vectors
 
 SELECTED_SENTENCES = 3
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 
@@ -43,24 +45,29 @@ class PreparedPair:
         return self.selected[int(np.argmax(self.selected_similarities))]
 
 
-class _LruCache(Generic[V]):
-    """A bounded text -> value map; least recently used entries leave first."""
+class LruCache(Generic[K, V]):
+    """A bounded map; least recently used entries leave first. Safe to share between threads."""
 
     def __init__(self, capacity: int) -> None:
-        self._items: OrderedDict[str, V] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._capacity = capacity
+        self._lock = threading.Lock()
 
-    def get(self, key: str) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        if self._capacity <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
             self._items.move_to_end(key)
-        return value
-
-    def put(self, key: str, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
 
 
 class EvidencePreparer:
@@ -68,8 +75,8 @@ class EvidencePreparer:
 
     def __init__(self, encoder: Encoder, *, cache_size: int = 100_000) -> None:
         self._encoder = encoder
-        self._vectors: _LruCache[Vectors] = _LruCache(cache_size)
-        self._sentences: _LruCache[list[Sentence]] = _LruCache(max(1, cache_size // 20))
+        self._vectors: LruCache[str, Vectors] = LruCache(cache_size)
+        self._sentences: LruCache[str, list[Sentence]] = LruCache(max(1, cache_size // 20))
 
     def sentences(self, evidence: str) -> list[Sentence]:
         cached = self._sentences.get(evidence)
@@ -78,6 +85,12 @@ class EvidencePreparer:
         sentences = split_sentences(evidence)
         self._sentences.put(evidence, sentences)
         return sentences
+
+    def remember(self, vectors: Mapping[str, Vectors]) -> None:
+        """Take vectors already computed elsewhere (by text) instead of encoding those texts."""
+        for text, vector in vectors.items():
+            if self._vectors.get(text) is None:
+                self._vectors.put(text, np.asarray(vector, dtype=np.float32))
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors for ``texts``, encoding only those not seen recently."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from embeddings.encoder import Vectors
 
 
 class Stance(enum.StrEnum):
@@ -40,9 +42,18 @@ class StanceJudge(Protocol):
     """Decides how each piece of evidence stands towards a claim."""
 
     def judge_many(
-        self, claim: str, evidences: Sequence[str], *, statements: bool = False
+        self,
+        claim: str,
+        evidences: Sequence[str],
+        *,
+        statements: bool = False,
+        known_vectors: Mapping[str, Vectors] | None = None,
     ) -> list[StanceJudgement]:
-        """One judgement per evidence text, in order; ``statements``: each is a stored claim."""
+        """One judgement per evidence text, in order; ``statements``: each is a stored claim.
+
+        ``known_vectors``: embeddings already at hand (the query's, stored claims' from the
+        index), by text, so they are not encoded again.
+        """
         ...
 
 

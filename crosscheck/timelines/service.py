@@ -27,10 +27,13 @@ MAX_STATEMENTS = 50
 
 def vectors_of(claim_index: ClaimIndex, claims: Sequence[Claim]) -> Vectors:
     """The claims' vectors from the index, encoded afresh if one is not indexed yet."""
-    try:
-        return claim_index.vectors([claim.id for claim in claims])
-    except KeyError:  # written by another process moments ago: the index catches up later
-        return claim_index.encoder.encode([claim.text for claim in claims])
+    held = claim_index.vectors([claim.id for claim in claims])
+    if len(held) == len({claim.id for claim in claims}):
+        return np.asarray([held[claim.id] for claim in claims], dtype=np.float32).reshape(
+            len(claims), -1
+        )
+    # written by another process moments ago: the index catches up later
+    return claim_index.encoder.encode([claim.text for claim in claims])
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ class Verification:
     verdict: Verdict
     evidence: list[Evidence] = field(default_factory=list)
     as_of: datetime | None = None
+    # Milliseconds per step (encode, search, fetch, judge), reported as a Server-Timing header.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def with_stance(self, stance: Stance) -> list[Evidence]:
         return [item for item in self.evidence if item.stance is stance]

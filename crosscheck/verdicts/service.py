@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import contextlib
+import time
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -49,15 +51,18 @@ def _nearest_eligible(
     exclude_sources: Collection[int],
     exclude_claims: Collection[int],
     as_of: datetime | None,
+    timings: dict[str, float],
 ) -> list[tuple[Claim, float]]:
     """The ``top_k`` nearest stored claims that pass the source and time filters, best first."""
     total = claim_index.count()
     fetch = min(total, top_k * 4 + len(exclude_claims))
     while True:
-        hits = claim_index.search(query, fetch)
-        claims = claim_service.get_many(
-            session=session, claim_ids=[claim_id for claim_id, _ in hits]
-        )
+        with _timed(timings, "search"):
+            hits = claim_index.search(query, fetch)
+        with _timed(timings, "fetch"):
+            claims = claim_service.get_many(
+                session=session, claim_ids=[claim_id for claim_id, _ in hits]
+            )
         eligible = [
             (claims[claim_id], score)
             for claim_id, score in hits
@@ -146,7 +151,9 @@ def _verify(
     as_of: datetime | None,
     timeline_similarity: float,
 ) -> Verification:
-    query = claim_index.encoder.encode([text])[0]
+    timings: dict[str, float] = {}
+    with _timed(timings, "encode"):
+        query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
         session=session,
         claim_index=claim_index,
@@ -156,23 +163,42 @@ def _verify(
         exclude_sources=exclude_sources,
         exclude_claims=exclude_claims,
         as_of=as_of,
+        timings=timings,
     )
-    judgements = judge.judge_many(text, [claim.text for claim, _ in nearest], statements=True)
+    with _timed(timings, "judge"):
+        stored = claim_index.vectors([claim.id for claim, _ in nearest])
+        known = {claim.text: stored[claim.id] for claim, _ in nearest if claim.id in stored}
+        known[text] = query
+        judgements = judge.judge_many(
+            text, [claim.text for claim, _ in nearest], statements=True, known_vectors=known
+        )
     evidence = [
         Evidence(claim=claim, similarity=score, judgement=judgement)
         for (claim, score), judgement in zip(nearest, judgements, strict=True)
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
-    history = StatementHistory(
-        session=session, claim_index=claim_index, threshold=timeline_similarity, as_of=as_of
-    )
-    weighed = with_successors(
-        relevant,
-        history=history,
-        judge=judge,
-        text=text,
-        query=query,
-        exclude_claims=exclude_claims,
-    )
+    with _timed(timings, "timelines"):
+        history = StatementHistory(
+            session=session, claim_index=claim_index, threshold=timeline_similarity, as_of=as_of
+        )
+        weighed = with_successors(
+            relevant,
+            history=history,
+            judge=judge,
+            text=text,
+            query=query,
+            exclude_claims=exclude_claims,
+        )
     weighed.sort(key=lambda item: (not item.current, -item.judgement.confidence, -item.similarity))
-    return Verification(verdict=overall_verdict(weighed), evidence=weighed, as_of=as_of)
+    return Verification(
+        verdict=overall_verdict(weighed), evidence=weighed, as_of=as_of, timings=timings
+    )
+
+
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - started) * 1000

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
@@ -13,8 +14,10 @@ from crosscheck.claims.schemas import ClaimCreate
 from crosscheck.indexing.service import open_claim_index
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
+from crosscheck.sources import service as source_service
+from embeddings.artifacts import read_metadata
 from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import INDEX_FILE
+from embeddings.faiss_index import INDEX_FILE, FaissIndex, IndexLayout
 from tests.conftest import load_demo
 
 
@@ -102,3 +105,44 @@ def test_reindex_from_scratch_matches_and_searches(
     assert len(hits) == 3 and hits[0][1] >= hits[1][1] >= hits[2][1]
     assert runtime.claim_index.count() == len(_stored_ids(runtime))
     runtime.close()
+
+
+def test_a_saved_index_of_the_wrong_kind_is_rebuilt_at_start_up(
+    settings: Settings, encoder: SentenceTransformerEncoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 1,200 stored claims with a saved flat index of them: vectors need not be re-encoded.
+    with Runtime(settings, encoder=encoder).session_factory() as session:
+        source = source_service.get_or_create(session=session, name="Wire")
+        session.execute(
+            insert(Claim),
+            [
+                {"text": f"Statement number {i}.", "content_hash": f"h{i}", "source_id": source.id}
+                for i in range(1200)
+            ],
+        )
+        session.commit()
+        ids = claim_service.all_ids(session=session)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(ids), encoder.dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    flat = FaissIndex(encoder.dimension, model=encoder.model_name)
+    flat.add(ids, vectors)
+    flat.save(settings.index_dir)
+
+    ivf_settings = settings.model_copy(update={"index_kind": "ivf"})
+    with caplog.at_level(logging.WARNING, logger="crosscheck.indexing.service"):
+        runtime = _reopen(ivf_settings, encoder)
+    assert any("does not suit the store" in r.getMessage() for r in caplog.records)
+    assert runtime.claim_index.ids().tolist() == ids
+    runtime.close()
+    saved = read_metadata(settings.index_dir)
+    assert saved.kind == "ivf" and saved.params["nlist"] == IndexLayout.nlist(len(ids))
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="crosscheck.indexing.service"):
+        runtime = _reopen(settings.model_copy(update={"index_kind": "flat"}), encoder)
+    assert any("layout wants flat" in r.getMessage() for r in caplog.records)
+    hits = runtime.claim_index.search(vectors[5], 1)
+    assert hits[0][0] == ids[5]
+    runtime.close()
+    assert read_metadata(settings.index_dir).kind == "flat"

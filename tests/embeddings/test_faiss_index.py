@@ -313,9 +313,9 @@ def test_search_among_some_ids_finds_only_those() -> None:
     assert none[0].tolist() == [-1, -1]
 
 
-def test_vectors_returns_the_stored_vectors_in_order() -> None:
+def test_vectors_returns_the_stored_vectors_of_held_ids() -> None:
     index, vectors = _filled([10, 20, 30])
-    assert np.allclose(index.vectors([30, 10]), vectors[[2, 0]])
-    assert index.vectors([]).shape == (0, DIM)
-    with pytest.raises(KeyError):
-        index.vectors([99])
+    held = index.vectors([30, 10, 99])
+    assert sorted(held) == [10, 30]
+    assert np.allclose(held[30], vectors[2]) and np.allclose(held[10], vectors[0])
+    assert index.vectors([]) == {}
