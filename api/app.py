@@ -46,10 +46,16 @@ def _catch_up(runtime: Runtime) -> None:
         catch_up(claim_index=runtime.claim_index, session=session)
 
 
-async def _follow_other_writers(runtime: Runtime) -> None:
-    """Bring the index in step with claims that other processes (a CLI load) wrote."""
+async def _follow_other_writers(runtime: Runtime, changed: asyncio.Event) -> None:
+    """Bring the index in step with claims that other processes (servers, a CLI load) wrote.
+
+    It looks when ``changed`` is set (PostgreSQL announced a change) and, in any case, every
+    ``index_sync_seconds``.
+    """
     while True:
-        await asyncio.sleep(runtime.settings.index_sync_seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), timeout=runtime.settings.index_sync_seconds)
+        changed.clear()
         if runtime.ready:
             try:
                 await asyncio.to_thread(_catch_up, runtime)
@@ -67,13 +73,24 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
             target=_start_quietly, args=(runtime,), name="crosscheck-start", daemon=True
         )
         loader.start()
+        loop = asyncio.get_running_loop()
+        changed = asyncio.Event()
+
+        def announce_change() -> None:  # called from the listener's thread
+            loop.call_soon_threadsafe(changed.set)
+
+        listener = runtime.claim_change_listener(announce_change)
+        if listener is not None:
+            listener.start()
         saver = asyncio.create_task(_save_periodically(runtime))
-        follower = asyncio.create_task(_follow_other_writers(runtime))
+        follower = asyncio.create_task(_follow_other_writers(runtime, changed))
         try:
             yield
         finally:
             saver.cancel()
             follower.cancel()
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
             await asyncio.to_thread(loader.join)
             await asyncio.to_thread(runtime.close)
 

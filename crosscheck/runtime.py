@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
+from crosscheck.indexing.backends import IndexBackend, index_backend
+from crosscheck.indexing.notifications import ClaimChangeListener
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
@@ -25,6 +28,7 @@ class Runtime:
         self.settings = settings
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
+        self.index_backend: IndexBackend = index_backend(settings)
         self._judge: StanceEngine | None = None
         self._encoder = encoder
         self._claim_index: ClaimIndex | None = None
@@ -73,7 +77,7 @@ class Runtime:
                 )
             with self.session_factory() as session:
                 self._claim_index, report = open_claim_index(
-                    directory=self.settings.index_dir,
+                    backend=self.index_backend,
                     encoder=self._encoder,
                     session=session,
                     batch_size=self.settings.encode_batch_size,
@@ -86,8 +90,19 @@ class Runtime:
         self._ready.set()
         log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
 
+    def claim_change_listener(self, on_change: Callable[[], None]) -> ClaimChangeListener | None:
+        """A listener for claims other processes write, where one is possible and needed.
+
+        Only PostgreSQL announces changes. A shared backend (pgvector) needs none: every
+        process already searches the vectors the others stored.
+        """
+        if self.engine.dialect.name != "postgresql" or self.index_backend.shared:
+            return None
+        return ClaimChangeListener(self.settings.database_url, on_change)
+
     def close(self) -> None:
         """Save the index if it changed, and release database connections."""
         if self._claim_index is not None:
             self._claim_index.save_if_dirty()
+        self.index_backend.close()
         self.engine.dispose()

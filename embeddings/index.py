@@ -24,6 +24,10 @@ class VectorIndex(Protocol):
     @property
     def dimension(self) -> int: ...
 
+    @property
+    def model(self) -> str:
+        """The encoder the vectors came from; a saved index for another model is not loaded."""
+
     def add(self, ids: Sequence[int] | ClaimIds, vectors: Vectors) -> None:
         """Insert vectors; an id already present is replaced."""
 
@@ -38,5 +42,8 @@ class VectorIndex(Protocol):
     def ids(self) -> ClaimIds:
         """Every id held, ascending."""
 
-    def save(self, directory: Path) -> None:
-        """Write the index to ``directory`` atomically."""
+    def save(self, directory: Path) -> object:
+        """Make what was added and removed durable (``directory`` for file-based backends).
+
+        What it returns is the backend's own report (FAISS: the metadata it wrote).
+        """
