@@ -4,8 +4,10 @@ The vectors live in a table of their own (``claim_vectors``) beside a one-row me
 (``claim_vectors_meta``: backend, model, dimension), both created by this module rather than by
 the Alembic migrations: the claims schema must migrate on plain PostgreSQL and SQLite, which
 lack the ``vector`` extension, and the table's column type depends on the model's dimension.
-Every change is committed as it is made, so ``save`` has nothing to write; ``load`` only checks
-that the table was built for the same model and dimension.
+Every change is committed as it is made. ``save`` has no rows to write: it builds the HNSW
+index when the table has none, which ``create`` leaves out because building it once over a
+filled table is several times faster than growing it row by row during a rebuild. ``load``
+checks that the table was built for the same model and dimension.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _SCHEMA_LOCK_KEY = 0x63726F7373636B  # "crossck"
 # HNSW build parameters: pgvector's defaults, written out because they set recall and size.
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
+HNSW_INDEX = f"ix_{VECTOR_TABLE}_embedding_hnsw"
 
 
 class PgVectorUnavailableError(Exception):
@@ -48,13 +51,6 @@ def _tables(dimension: int) -> tuple[sa.Table, sa.Table]:
         metadata,
         sa.Column("claim_id", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("embedding", VECTOR(dimension), nullable=False),
-    )
-    sa.Index(
-        f"ix_{VECTOR_TABLE}_embedding_hnsw",
-        vectors.c.embedding,
-        postgresql_using="hnsw",
-        postgresql_with={"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION},
-        postgresql_ops={"embedding": "vector_ip_ops"},
     )
     meta = sa.Table(
         METADATA_TABLE,
@@ -112,7 +108,10 @@ class PgVectorIndex:
     def create(
         cls, engine: Engine, *, model: str, dimension: int, ef_search: int = 100
     ) -> PgVectorIndex:
-        """An empty index for ``model``: drops the tables if present, then creates them."""
+        """An empty index for ``model``: drops the tables if present, then creates them.
+
+        The HNSW index comes with the first ``save`` (until then searches are exact scans).
+        """
         index = cls(engine, dimension=dimension, model=model, ef_search=ef_search)
         try:
             with engine.begin() as connection:
@@ -229,8 +228,28 @@ class PgVectorIndex:
         with self._engine.connect() as connection:
             return np.fromiter(connection.execute(statement).scalars(), dtype=np.int64)
 
-    def save(self, directory: Path) -> None:
-        """Nothing to write: each ``add`` and ``remove`` committed to the table as it ran."""
+    def save(self, directory: Path) -> bool:
+        """Build the HNSW index if the table has none; whether it did.
+
+        Rows need no saving (each ``add`` and ``remove`` committed as it ran), and
+        ``directory`` is not used: the table is the stored index.
+        """
+        return self.build_search_index()
+
+    def build_search_index(self) -> bool:
+        """Build the HNSW index if the table has none; whether it did."""
+        with self._engine.begin() as connection:
+            _lock_schema(connection)
+            if connection.execute(sa.select(sa.func.to_regclass(HNSW_INDEX))).scalar():
+                return False
+            connection.execute(
+                sa.text(
+                    f"CREATE INDEX {HNSW_INDEX} ON {VECTOR_TABLE} "
+                    f"USING hnsw (embedding vector_ip_ops) "
+                    f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
+                )
+            )
+        return True
 
 
 def _extension_version(connection: Connection) -> str:

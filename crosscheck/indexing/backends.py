@@ -94,9 +94,11 @@ class PgVectorBackend:
         return f"pgvector table in {self.engine.url.render_as_string(hide_password=True)}"
 
     def load(self, *, model: str, dimension: int) -> PgVectorIndex:
-        return PgVectorIndex.load(
+        index = PgVectorIndex.load(
             self.engine, model=model, dimension=dimension, ef_search=self._ef_search
         )
+        self.save(index)  # a rebuild interrupted before its HNSW index was built finishes here
+        return index
 
     def create(self, *, model: str, dimension: int) -> PgVectorIndex:
         return PgVectorIndex.create(
@@ -104,7 +106,10 @@ class PgVectorBackend:
         )
 
     def save(self, index: VectorIndex) -> None:
-        """Nothing to do: every change was committed to the table as it was made."""
+        """Rows are committed as they change; this builds the HNSW index where it is missing."""
+        assert isinstance(index, PgVectorIndex), "this backend opens nothing else"
+        if index.build_search_index():
+            log.info("built the HNSW index: %d claims in %s", index.count(), self.describe())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -49,7 +49,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexBac
 
 @pytest.fixture
 def index(backend: IndexBackend) -> VectorIndex:
-    return backend.create(model=MODEL, dimension=DIM)
+    """An empty index, saved once, as a server holds it after start-up."""
+    created = backend.create(model=MODEL, dimension=DIM)
+    backend.save(created)
+    return created
 
 
 def _filled(index: VectorIndex, ids: list[int], seed: int = 0) -> npt.NDArray[np.float32]:
@@ -83,14 +86,21 @@ def test_search_finds_each_vector_first_with_cosine_scores(index: VectorIndex) -
             )
 
 
-def test_search_finds_the_true_nearest_neighbours(index: VectorIndex) -> None:
+@pytest.mark.parametrize("filled", ["after-save", "before-save"])
+def test_search_finds_the_true_nearest_neighbours(backend: IndexBackend, filled: str) -> None:
     # Clustered like sentence embeddings: many near neighbours, where approximate search errs.
     rng = np.random.default_rng(7)
     centres = _unit_vectors(20, seed=8)
     vectors = centres[rng.integers(0, 20, size=1500)] + rng.normal(0, 0.15, size=(1500, DIM))
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
     ids = np.arange(1, 1501, dtype=np.int64) * 3
+    # A running server adds to a saved index; a rebuild fills a new one and then saves it.
+    index = backend.create(model=MODEL, dimension=DIM)
+    if filled == "after-save":
+        backend.save(index)
     index.add(ids, vectors)
+    if filled == "before-save":
+        backend.save(index)
     queries = _unit_vectors(30, seed=9)
     _, found = index.search(queries, k=10)
     exact = ids[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]

@@ -3,12 +3,16 @@ the extension."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from crosscheck.indexing.backends import PgVectorBackend
 from embeddings.pgvector_index import (
+    HNSW_INDEX,
     METADATA_TABLE,
     VECTOR_TABLE,
     PgVectorIndex,
@@ -19,9 +23,21 @@ from tests.conftest import _has_vector_extension
 pytestmark = pytest.mark.pgvector
 
 
-def test_create_makes_the_vector_table_its_hnsw_index_and_metadata(
-    pgvector_engine: Engine,
-) -> None:
+def _index_definitions(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE tablename = :table"),
+                {"table": VECTOR_TABLE},
+            ).scalars()
+        )
+
+
+def _has_hnsw(engine: Engine) -> bool:
+    return any("USING hnsw" in d and "vector_ip_ops" in d for d in _index_definitions(engine))
+
+
+def test_create_makes_the_vector_table_and_its_metadata(pgvector_engine: Engine) -> None:
     PgVectorIndex.create(pgvector_engine, model="m", dimension=384)
     with pgvector_engine.connect() as connection:
         column_type = connection.execute(
@@ -31,15 +47,40 @@ def test_create_makes_the_vector_table_its_hnsw_index_and_metadata(
             ),
             {"table": VECTOR_TABLE},
         ).scalar_one()
-        definitions = connection.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE tablename = :table"),
-            {"table": VECTOR_TABLE},
-        ).scalars()
         meta = connection.execute(text(f"SELECT * FROM {METADATA_TABLE}")).mappings().one()
     assert column_type == "vector(384)"
-    assert any("USING hnsw" in d and "vector_ip_ops" in d for d in definitions)
     assert (meta["backend"], meta["model"], meta["dimension"]) == (PgVectorIndex.backend, "m", 384)
     assert meta["versions"]["pgvector"]
+
+
+def test_save_builds_the_hnsw_index_once_and_searches_use_it(
+    pgvector_engine: Engine, tmp_path: Path
+) -> None:
+    index = PgVectorIndex.create(pgvector_engine, model="m", dimension=16)
+    assert not _has_hnsw(pgvector_engine)
+    vectors = np.random.default_rng(0).normal(size=(2000, 16)).astype(np.float32)
+    index.add(np.arange(1, 2001), vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+    assert index.save(tmp_path) is True
+    assert _has_hnsw(pgvector_engine)
+    assert index.save(tmp_path) is False
+    assert not any(tmp_path.iterdir())
+    query = "[" + ",".join(["0.25"] * 16) + "]"
+    with pgvector_engine.connect() as connection:
+        plan = connection.execute(
+            text(f"EXPLAIN SELECT claim_id FROM {VECTOR_TABLE} ORDER BY embedding <#> :q LIMIT 10"),
+            {"q": query},
+        ).scalars()
+        assert any(f"Index Scan using {HNSW_INDEX}" in line for line in plan)
+
+
+def test_opening_a_table_without_its_hnsw_index_builds_it(pgvector_engine: Engine) -> None:
+    PgVectorIndex.create(pgvector_engine, model="m", dimension=4)  # a rebuild cut short
+    backend = PgVectorBackend(pgvector_engine.url.render_as_string(hide_password=False))
+    try:
+        backend.load(model="m", dimension=4)
+    finally:
+        backend.close()
+    assert _has_hnsw(pgvector_engine)
 
 
 def test_recreating_drops_what_was_stored(pgvector_engine: Engine) -> None:
