@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.indexing.backends import IndexBackend, index_backend
-from crosscheck.indexing.notifications import ClaimChangeListener
+from crosscheck.indexing.notifications import (
+    ChangeCallback,
+    ClaimChangeListener,
+    track_backend_pids,
+)
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
@@ -29,6 +32,10 @@ class Runtime:
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
         self.index_backend: IndexBackend = index_backend(settings)
+        # Which PostgreSQL backends are ours, so that notices of our own writes are ignored.
+        self._backend_pids = (
+            track_backend_pids(self.engine) if self.engine.dialect.name == "postgresql" else set()
+        )
         self._judge: StanceEngine | None = None
         self._encoder = encoder
         self._claim_index: ClaimIndex | None = None
@@ -90,7 +97,7 @@ class Runtime:
         self._ready.set()
         log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
 
-    def claim_change_listener(self, on_change: Callable[[], None]) -> ClaimChangeListener | None:
+    def claim_change_listener(self, on_change: ChangeCallback) -> ClaimChangeListener | None:
         """A listener for claims other processes write, where one is possible and needed.
 
         Only PostgreSQL announces changes. A shared backend (pgvector) needs none: every
@@ -98,7 +105,9 @@ class Runtime:
         """
         if self.engine.dialect.name != "postgresql" or self.index_backend.shared:
             return None
-        return ClaimChangeListener(self.settings.database_url, on_change)
+        return ClaimChangeListener(
+            self.settings.database_url, on_change, own_pids=self._backend_pids
+        )
 
     def close(self) -> None:
         """Save the index if it changed, and release database connections."""

@@ -1,8 +1,9 @@
 """Hearing at once that another process changed the claims (PostgreSQL LISTEN/NOTIFY).
 
-Migration 0003 puts a statement trigger on ``claims`` that notifies ``CLAIMS_CHANNEL`` whenever
-rows are inserted, deleted or truncated; PostgreSQL delivers it when the writer commits. A server
+Migration 0003 puts a statement trigger on ``claims`` that notifies ``CLAIMS_CHANNEL`` with
+``insert``, ``delete`` or ``truncate``; PostgreSQL delivers it when the writer commits. A server
 listens on a connection of its own and wakes its catch-up instead of waiting for the next poll.
+Notices sent by the server's own connections are ignored: it indexed those claims itself.
 Polling stays: it covers SQLite, a lost connection, and anything missed while reconnecting.
 """
 
@@ -11,16 +12,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
 
 log = logging.getLogger(__name__)
 
 CLAIMS_CHANNEL = "crosscheck_claims"
+INSERTED = "insert"
+# Announced after every (re)connection: what changed while nobody listened is unknown.
+UNKNOWN = "unknown"
 # How long one wait for notifications lasts: bounds how late ``stop`` takes effect.
 WAIT_SECONDS = 0.5
 RECONNECT_MAX_SECONDS = 30.0
+
+ChangeCallback = Callable[[str], None]
 
 
 def libpq_conninfo(database_url: str) -> str:
@@ -28,17 +36,40 @@ def libpq_conninfo(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-class ClaimChangeListener:
-    """Calls ``on_change`` (from its own thread) each time claims change in the database.
+def track_backend_pids(engine: Engine) -> set[int]:
+    """The server process ids of ``engine``'s open connections, kept current as they come and go.
 
-    ``on_change`` also runs after every (re)connection, since changes made while no connection
-    listened were not announced. It must be quick: hand the work to someone else.
+    A notice carries the id of the backend that sent it; one from this set is our own write.
+    """
+    pids: set[int] = set()
+
+    @event.listens_for(engine, "connect")
+    def _opened(dbapi_connection: Any, record: Any) -> None:
+        pid = int(dbapi_connection.info.backend_pid)
+        record.info["backend_pid"] = pid
+        pids.add(pid)
+
+    @event.listens_for(engine, "close")
+    def _closed(dbapi_connection: Any, record: Any) -> None:
+        pids.discard(record.info.get("backend_pid"))
+
+    return pids
+
+
+class ClaimChangeListener:
+    """Calls ``on_change(kind)`` from its own thread when another process changes the claims.
+
+    ``kind`` is ``insert``, ``delete``, ``truncate``, or ``unknown`` after every (re)connection.
+    ``on_change`` must be quick: hand the work to someone else.
     """
 
-    def __init__(self, database_url: str, on_change: Callable[[], None]) -> None:
+    def __init__(
+        self, database_url: str, on_change: ChangeCallback, *, own_pids: set[int] | None = None
+    ) -> None:
         self._conninfo = libpq_conninfo(database_url)
         self._where = make_url(database_url).render_as_string(hide_password=True)
         self._on_change = on_change
+        self._own_pids = own_pids if own_pids is not None else set()
         self._stop = threading.Event()
         self._listening = threading.Event()
         self._thread = threading.Thread(
@@ -65,11 +96,12 @@ class ClaimChangeListener:
                 delay = 1.0
             except psycopg.Error as exc:
                 self._listening.clear()
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
                 log.warning(
-                    "not listening for claim changes at %s (%s); polling meanwhile, retrying "
-                    "in %.0fs",
+                    "not listening for claim changes at %s (%s): polling meanwhile, "
+                    "retrying in %.0fs",
                     self._where,
-                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                    reason,
                     delay,
                 )
                 self._stop.wait(delay)
@@ -80,9 +112,9 @@ class ClaimChangeListener:
             connection.execute(f"LISTEN {CLAIMS_CHANNEL}")
             self._listening.set()
             log.info("listening for claim changes at %s", self._where)
-            self._on_change()
+            self._on_change(UNKNOWN)
             while not self._stop.is_set():
-                # One wake-up per burst: a bulk load notifies once per committed batch anyway.
-                for _ in connection.notifies(timeout=WAIT_SECONDS, stop_after=1):
-                    self._on_change()
+                for notice in connection.notifies(timeout=WAIT_SECONDS, stop_after=1):
+                    if notice.pid not in self._own_pids:
+                        self._on_change(notice.payload or UNKNOWN)
         self._listening.clear()

@@ -12,7 +12,7 @@ from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate
-from crosscheck.indexing.service import catch_up
+from crosscheck.indexing.service import catch_up, follow_new_claims
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from embeddings.encoder import SentenceTransformerEncoder
@@ -106,3 +106,16 @@ def test_a_swap_that_keeps_count_and_highest_id_is_still_seen(
         session.commit()
     assert _catch_up(follower) == (1, 1)
     assert follower.claim_index.ids().tolist() == [first, third, fourth] == _stored(writer)
+
+
+def test_following_inserts_fetches_only_claims_above_the_highest_held_id(
+    writer: Runtime, follower: Runtime
+) -> None:
+    with follower.session_factory() as session:
+        assert follow_new_claims(claim_index=follower.claim_index, session=session) is None
+    ids = _write(writer, "The harbour reopened on Monday.", "Two cranes were damaged.")
+    with follower.session_factory() as session:
+        report = follow_new_claims(claim_index=follower.claim_index, session=session)
+        assert report is not None and report.added == 2
+        assert follow_new_claims(claim_index=follower.claim_index, session=session) is None
+    assert follower.claim_index.ids().tolist() == ids
