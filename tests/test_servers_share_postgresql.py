@@ -26,10 +26,12 @@ from crosscheck.migrations import upgrade
 from tests.conftest import TABLES
 
 CLI = str(Path(sys.executable).with_name("crosscheck"))
-READY_SECONDS = 240.0
+# Bounds, not expectations: on an idle machine a server is ready in about 30 s and the other
+# server follows in under a second; they are wide for a machine busy with other work.
+READY_SECONDS = 480.0
+FOLLOW_SECONDS = 30.0
 # Far beyond FOLLOW_SECONDS: a FAISS server that catches up in time was told, not polling.
-POLL_SECONDS = 120
-FOLLOW_SECONDS = 10.0
+POLL_SECONDS = 600
 QUESTION = "Were the Larkspur dam spillway gates opened on Tuesday?"
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -66,7 +68,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30.0)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60.0)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]

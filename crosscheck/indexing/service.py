@@ -161,21 +161,11 @@ def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
     held = held_watermark(claim_index.ids())
     if stored == held:
         return None
-    started = time.perf_counter()
-    report: SyncReport | None = None
     if stored.highest is not None and stored.highest > (held.highest or 0):
-        added = claim_index.add_texts(
-            claim_service.iter_texts_after(session=session, after_id=held.highest or 0)
-        )
+        followed = follow_new_claims(claim_index=claim_index, session=session)
         if claim_service.watermark(session=session) == held_watermark(claim_index.ids()):
-            report = SyncReport(
-                added=added,
-                removed=0,
-                total=claim_index.count(),
-                seconds=time.perf_counter() - started,
-            )
-    if report is None:
-        report = sync_with_store(claim_index=claim_index, session=session)
+            return followed
+    report = sync_with_store(claim_index=claim_index, session=session)
     if report.added or report.removed:
         log.info(
             "index caught up with other writers: +%d -%d, %d claims",
