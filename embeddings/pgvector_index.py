@@ -177,6 +177,10 @@ class PgVectorIndex:
             raise ValueError(f"expected {len(id_array)} vectors of {self._dimension} dimensions")
         if len(id_array) == 0:
             return
+        # One statement may not upsert a row twice: of an id given twice, the last vector wins.
+        _, last_from_end = np.unique(id_array[::-1], return_index=True)
+        keep = np.sort(len(id_array) - 1 - last_from_end)
+        id_array, matrix = id_array[keep], matrix[keep]
         insert = postgresql.insert(self._vectors)
         upsert = insert.on_conflict_do_update(
             index_elements=[self._vectors.c.claim_id],

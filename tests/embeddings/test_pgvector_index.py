@@ -99,3 +99,11 @@ def test_without_the_extension_the_error_says_so(postgres_url: str) -> None:
             PgVectorIndex.create(engine, model="m", dimension=4)
     finally:
         engine.dispose()
+
+
+def test_an_id_given_twice_in_one_add_keeps_the_last_vector(pgvector_engine: Engine) -> None:
+    index = PgVectorIndex.create(pgvector_engine, model="m", dimension=2)
+    index.add([7, 8, 7], np.array([[1, 0], [0, 1], [-1, 0]], dtype=np.float32))
+    assert index.ids().tolist() == [7, 8]
+    scores, found = index.search(np.array([[-1, 0]], dtype=np.float32), 1)
+    assert found.tolist() == [[7]] and scores[0, 0] == pytest.approx(1.0)
