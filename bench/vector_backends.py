@@ -38,6 +38,7 @@ from embeddings.pgvector_index import PgVectorIndex, drop_tables
 
 K = 10
 BATCH = 512
+CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
 EF_SEARCH = (40, 100, 200)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
@@ -60,10 +61,18 @@ def fnc1_sentences(data_dir: Path) -> Iterator[str]:
 
 
 def real_vectors(data_dir: Path, count: int) -> npt.NDArray[np.float32]:
-    """Encoded in a child process: torch's threads must not share this one with FAISS's."""
+    """Encoded once (cached under var/bench) in a child process: torch's threads must not
+    share this process with FAISS's."""
+    cache = CACHE_DIR / f"fnc1-minilm-{count}.npy"
+    if cache.is_file():
+        print(f"FNC-1 body sentence vectors from {cache}", flush=True)
+        return np.load(cache)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
-        return child.submit(_encode_sentences, data_dir, count).result()
+        vectors = child.submit(_encode_sentences, data_dir, count).result()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cache, vectors)
+    return vectors
 
 
 def _encode_sentences(data_dir: Path, count: int) -> npt.NDArray[np.float32]:
