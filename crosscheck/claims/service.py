@@ -182,6 +182,16 @@ def iter_texts_after(*, session: Session, after_id: int) -> Iterator[tuple[int, 
         yield row.id, row.text
 
 
+def existing_ids(*, session: Session, claim_ids: Sequence[int], chunk: int = 10_000) -> set[int]:
+    """Those of ``claim_ids`` that are stored now."""
+    ids = sorted(set(claim_ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found.update(session.scalars(select(Claim.id).where(Claim.id.in_(part))))
+    return found
+
+
 def all_ids(*, session: Session) -> list[int]:
     """Every stored claim id, ascending."""
     return list(session.scalars(select(Claim.id).order_by(Claim.id)))

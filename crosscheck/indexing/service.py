@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +119,33 @@ def _load_or_new(*, backend: IndexBackend, encoder: Encoder) -> tuple[VectorInde
         return backend.create(model=encoder.model_name, dimension=encoder.dimension), str(exc)
 
 
+def _index_stored_texts(
+    *,
+    claim_index: ClaimIndex,
+    session: Session,
+    items: Iterable[tuple[int, str]],
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Index (id, text) pairs read from the store, minus claims deleted while they were encoded.
+
+    A delete commits, then removes the vector; if that removal ran before this add, the vector
+    would outlive its claim. Looking again after adding closes the window: a delete committed
+    before the look is undone here, one committed after it removes the vector itself.
+    """
+    claim_ids: list[int] = []
+
+    def recorded() -> Iterator[tuple[int, str]]:
+        for item in items:
+            claim_ids.append(item[0])
+            yield item
+
+    added = claim_index.add_texts(recorded(), progress)
+    if not claim_ids:
+        return added
+    gone = set(claim_ids) - claim_service.existing_ids(session=session, claim_ids=claim_ids)
+    return added - claim_index.remove(sorted(gone))
+
+
 def held_watermark(ids: ClaimIds) -> IdWatermark:
     """The watermark of the ids an index holds (ascending), to compare with the store's."""
     if len(ids) == 0:
@@ -138,8 +165,11 @@ def sync_with_store(
     missing = np.setdiff1d(stored, held, assume_unique=True)
     extra = np.setdiff1d(held, stored, assume_unique=True)
     removed = claim_index.remove([int(i) for i in extra])
-    added = claim_index.add_texts(
-        claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
+    added = _index_stored_texts(
+        claim_index=claim_index,
+        session=session,
+        items=claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]),
+        progress=progress,
     )
     return SyncReport(
         added=added,
@@ -184,8 +214,12 @@ def follow_new_claims(*, claim_index: ClaimIndex, session: Session) -> SyncRepor
     """
     started = time.perf_counter()
     held = claim_index.ids()
-    added = claim_index.add_texts(
-        claim_service.iter_texts_after(session=session, after_id=int(held[-1]) if len(held) else 0)
+    added = _index_stored_texts(
+        claim_index=claim_index,
+        session=session,
+        items=claim_service.iter_texts_after(
+            session=session, after_id=int(held[-1]) if len(held) else 0
+        ),
     )
     if not added:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from crosscheck.claims.schemas import ClaimCreate
 from crosscheck.indexing.service import catch_up, follow_new_claims
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoder import SentenceTransformerEncoder, Vectors
 
 
 def _started(settings: Settings, encoder: SentenceTransformerEncoder) -> Runtime:
@@ -119,3 +119,59 @@ def test_following_inserts_fetches_only_claims_above_the_highest_held_id(
         assert report is not None and report.added == 2
         assert follow_new_claims(claim_index=follower.claim_index, session=session) is None
     assert follower.claim_index.ids().tolist() == ids
+
+
+class _EncoderThatLetsADeleteIn:
+    """Encodes like the real one, but first lets another writer delete a claim (once)."""
+
+    def __init__(self, encoder: SentenceTransformerEncoder, delete: Callable[[], None]) -> None:
+        self._encoder = encoder
+        self._delete: Callable[[], None] | None = delete
+
+    @property
+    def model_name(self) -> str:
+        return self._encoder.model_name
+
+    @property
+    def dimension(self) -> int:
+        return self._encoder.dimension
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if self._delete is not None and texts:
+            self._delete()
+            self._delete = None
+        return self._encoder.encode(texts)
+
+
+@pytest.mark.parametrize("follow", ["new-claims", "full-sync"])
+def test_a_claim_deleted_while_it_is_encoded_does_not_stay_indexed(
+    writer: Runtime,
+    settings: Settings,
+    encoder: SentenceTransformerEncoder,
+    tmp_path: Path,
+    follow: str,
+) -> None:
+    ids = _write(writer, "The harbour reopened on Monday.", "Two cranes were damaged.")
+
+    def delete_first() -> None:
+        with writer.session_factory() as session:
+            forget_claim(session=session, claim_index=writer.claim_index, claim_id=ids[0])
+
+    follower = Runtime(
+        settings.model_copy(update={"index_dir": tmp_path / "late"}),
+        encoder=_EncoderThatLetsADeleteIn(encoder, delete_first),
+    )
+    if follow == "full-sync":  # the start-up sync encodes both claims
+        follower.start(load_judge=False)
+    else:  # the start-up sync sees no claims; following the inserts encodes them
+        with writer.session_factory() as session:
+            session.execute(delete(Claim))
+            session.commit()
+        follower.start(load_judge=False)
+        ids = _write(writer, "The harbour reopened on Monday.", "Two cranes were damaged.")
+        with follower.session_factory() as session:
+            follow_new_claims(claim_index=follower.claim_index, session=session)
+    try:
+        assert follower.claim_index.ids().tolist() == [ids[1]] == _stored(follower)
+    finally:
+        follower.close()
