@@ -8,6 +8,7 @@ from alembic import context
 from crosscheck.database import create_db_engine
 from crosscheck.models import Base
 from crosscheck.settings import get_settings
+from embeddings.pgvector_index import TABLES as VECTOR_TABLES
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -16,13 +17,22 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # The pgvector backend creates its own tables: they are no part of the migrated schema.
+    return not (type_ == "table" and name in VECTOR_TABLES)
+
+
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -32,7 +42,10 @@ def run_migrations_online() -> None:
     engine = create_db_engine(_url())
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=_include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

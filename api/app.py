@@ -16,7 +16,8 @@ from api.graphql.schema import create_graphql_router
 from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
-from crosscheck.indexing.service import catch_up
+from crosscheck.indexing.notifications import INSERTED
+from crosscheck.indexing.service import catch_up, follow_new_claims
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings, get_settings
 from embeddings.encoder import Encoder
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 2_000_000  # room for 100,000-character evidence in any encoding
 INDEX_SAVE_INTERVAL_SECONDS = 30.0
+FOLLOW_MIN_GAP_SECONDS = 0.2
 BULK_PATHS = {"/v1/claims/bulk", "/v1/documents/bulk"}
 
 DESCRIPTION = """
@@ -49,20 +51,54 @@ def _maintain_index(runtime: Runtime) -> None:
     runtime.claim_index.save_if_dirty()
 
 
-def _catch_up(runtime: Runtime) -> None:
+class _ClaimChanges:
+    """Kinds of change announced since the follower last looked; fed from the listener thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._kinds: set[str] = set()
+        self._announced = asyncio.Event()
+
+    def announce(self, kind: str) -> None:
+        """Thread-safe: called by the listener."""
+        self._loop.call_soon_threadsafe(self._note, kind)
+
+    def _note(self, kind: str) -> None:
+        self._kinds.add(kind)
+        self._announced.set()
+
+    async def next(self, *, timeout: float) -> set[str]:
+        """The kinds announced, waiting up to ``timeout``; empty after a quiet wait (poll)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._announced.wait(), timeout=timeout)
+        kinds, self._kinds = self._kinds, set()
+        self._announced.clear()
+        return kinds
+
+
+def _catch_up(runtime: Runtime, kinds: set[str]) -> None:
     with runtime.session_factory() as session:
-        catch_up(claim_index=runtime.claim_index, session=session)
+        if kinds == {INSERTED}:  # the common case, and the cheap one: new claims only
+            follow_new_claims(claim_index=runtime.claim_index, session=session)
+        else:  # a poll, deletes, or a reconnection: compare with the whole store
+            catch_up(claim_index=runtime.claim_index, session=session)
 
 
-async def _follow_other_writers(runtime: Runtime) -> None:
-    """Bring the index in step with claims that other processes (a CLI load) wrote."""
+async def _follow_other_writers(runtime: Runtime, changes: _ClaimChanges) -> None:
+    """Bring the index in step with claims that other processes (servers, a CLI load) wrote.
+
+    It looks when PostgreSQL announces a change and, in any case, every ``index_sync_seconds``;
+    announcements that arrive while it works are handled together in the next round.
+    """
     while True:
-        await asyncio.sleep(runtime.settings.index_sync_seconds)
+        kinds = await changes.next(timeout=runtime.settings.index_sync_seconds)
         if runtime.ready:
             try:
-                await asyncio.to_thread(_catch_up, runtime)
+                await asyncio.to_thread(_catch_up, runtime, kinds)
             except Exception:  # a database hiccup must not end the loop; the next round retries
                 log.exception("index catch-up failed")
+        # A steady stream of writes elsewhere costs at most a few rounds a second.
+        await asyncio.sleep(FOLLOW_MIN_GAP_SECONDS)
 
 
 def create_app(settings: Settings | None = None, *, encoder: Encoder | None = None) -> FastAPI:
@@ -75,13 +111,19 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
             target=_start_quietly, args=(runtime,), name="crosscheck-start", daemon=True
         )
         loader.start()
+        changes = _ClaimChanges(asyncio.get_running_loop())
+        listener = runtime.claim_change_listener(changes.announce)
+        if listener is not None:
+            listener.start()
         saver = asyncio.create_task(_save_periodically(runtime))
-        follower = asyncio.create_task(_follow_other_writers(runtime))
+        follower = asyncio.create_task(_follow_other_writers(runtime, changes))
         try:
             yield
         finally:
             saver.cancel()
             follower.cancel()
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
             await runtime.claim_feed.close()
             await asyncio.to_thread(loader.join)
             await asyncio.to_thread(runtime.close)

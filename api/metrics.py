@@ -119,7 +119,7 @@ class StoreCollector(Collector):
         if not runtime.ready:
             return
         with runtime.session_factory() as session:
-            stored, _ = claim_service.count_and_highest_id(session=session)
+            stored = claim_service.watermark(session=session).count
         claims = GaugeMetricFamily("crosscheck_claims_stored", "Claims in the database")
         claims.add_metric([], stored)
         yield claims

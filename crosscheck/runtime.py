@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.feeds.service import ClaimFeed
+from crosscheck.indexing.backends import IndexBackend, index_backend
+from crosscheck.indexing.notifications import (
+    ChangeCallback,
+    ClaimChangeListener,
+    track_backend_pids,
+)
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
 from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
@@ -19,7 +25,6 @@ from crosscheck.stance.engine import StanceEngine
 from embeddings.batching import BatchingEncoder
 from embeddings.encoder import Encoder
 from embeddings.encoders import load_encoder
-from embeddings.faiss_index import IndexLayout
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,11 @@ class Runtime:
         self.settings = settings
         self.engine = create_db_engine(settings.database_url)
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
+        self.index_backend: IndexBackend = index_backend(settings)
+        # Which PostgreSQL backends are ours, so that notices of our own writes are ignored.
+        self._backend_pids = (
+            track_backend_pids(self.engine) if self.engine.dialect.name == "postgresql" else set()
+        )
         self._judge: StanceEngine | None = None
         self._encoder: Encoder | None = TimedEncoder(encoder) if encoder is not None else None
         self._claim_index: ClaimIndex | None = None
@@ -109,12 +119,11 @@ class Runtime:
                     self._judge.classifier = self._pair_batching
             with self.session_factory() as session:
                 self._claim_index, report = open_claim_index(
-                    directory=settings.index_dir,
+                    backend=self.index_backend,
                     encoder=self._encoder,
                     session=session,
                     batch_size=settings.encode_batch_size,
                     rebuild=rebuild_index,
-                    layout=index_layout(settings),
                 )
             self._claim_index.on_added(self.claim_feed.claims_indexed)
         except Exception as exc:
@@ -124,6 +133,18 @@ class Runtime:
         self._ready.set()
         log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
 
+    def claim_change_listener(self, on_change: ChangeCallback) -> ClaimChangeListener | None:
+        """A listener for claims other processes write, where one is possible and needed.
+
+        Only PostgreSQL announces changes. A shared backend (pgvector) needs none: every
+        process already searches the vectors the others stored.
+        """
+        if self.engine.dialect.name != "postgresql" or self.index_backend.shared:
+            return None
+        return ClaimChangeListener(
+            self.settings.database_url, on_change, own_pids=self._backend_pids
+        )
+
     def close(self) -> None:
         """Save the index if it changed, stop the batchers, release database connections."""
         if self._claim_index is not None:
@@ -131,13 +152,5 @@ class Runtime:
         for batcher in (self._batching, self._pair_batching):
             if batcher is not None:
                 batcher.close()
+        self.index_backend.close()
         self.engine.dispose()
-
-
-def index_layout(settings: Settings) -> IndexLayout:
-    """The index kinds and parameters the settings ask for."""
-    return IndexLayout(
-        kind=settings.index_kind,
-        ivf_min_claims=settings.ivf_min_claims,
-        nprobe=settings.ivf_nprobe,
-    )

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator
+from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from embeddings.encoder import PACKAGED_MODEL
@@ -23,7 +23,23 @@ class Settings(BaseSettings):
         default="sqlite:///./var/crosscheck.db",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
-    index_dir: Path = Field(default=Path("./var/index"), description="Where the vector index lives")
+    index_dir: Path = Field(
+        default=Path("./var/index"), description="Where the FAISS index and its metadata are saved"
+    )
+    vector_backend: Literal["faiss", "pgvector"] = Field(
+        default="faiss",
+        description="Vector index engine: FAISS in each process, or pgvector inside PostgreSQL",
+    )
+    vector_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL holding the pgvector table; unset: the claims database",
+    )
+    pgvector_ef_search: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="Candidates pgvector's HNSW index weighs per query (recall against speed)",
+    )
     model: str = Field(
         default=PACKAGED_MODEL,
         description="Sentence-transformers model: a local folder, or the packaged default",
@@ -137,6 +153,32 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
         return value
+
+    @field_validator("vector_database_url", mode="before")
+    @classmethod
+    def _blank_is_claims_database(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("vector_database_url")
+    @classmethod
+    def _postgresql_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("postgresql"):
+            raise ValueError("must be a postgresql+psycopg:// URL (pgvector lives in PostgreSQL)")
+        return value
+
+    @model_validator(mode="after")
+    def _pgvector_needs_postgresql(self) -> Settings:
+        if self.vector_backend == "pgvector" and not self.vector_url.startswith("postgresql"):
+            raise ValueError(
+                "vector_backend pgvector needs PostgreSQL: set CROSSCHECK_VECTOR_DATABASE_URL "
+                "or use a PostgreSQL CROSSCHECK_DATABASE_URL"
+            )
+        return self
+
+    @property
+    def vector_url(self) -> str:
+        """Where the pgvector backend keeps its table: its own URL, else the claims database."""
+        return self.vector_database_url or self.database_url
 
     @field_validator("model")
     @classmethod

@@ -24,6 +24,10 @@ class VectorIndex(Protocol):
     @property
     def dimension(self) -> int: ...
 
+    @property
+    def model(self) -> str:
+        """The encoder the vectors came from; a saved index for another model is not loaded."""
+
     def add(self, ids: Sequence[int] | ClaimIds, vectors: Vectors) -> None:
         """Insert vectors; an id already present is replaced."""
 
@@ -43,5 +47,14 @@ class VectorIndex(Protocol):
     def vectors(self, ids: Sequence[int]) -> dict[int, Vectors]:
         """The stored vector of each id that is held (absent ids are left out)."""
 
-    def save(self, directory: Path) -> None:
-        """Write the index to ``directory`` atomically."""
+    def save(self, directory: Path) -> object:
+        """Make what was added and removed durable (``directory`` for file-based backends).
+
+        What it returns is the backend's own report (FAISS: the metadata it wrote).
+        """
+
+    def rebuild_reason(self) -> str | None:
+        """Why the index no longer suits the store's size (``None`` when it does)."""
+
+    def reshape(self) -> str | None:
+        """Rebuild as the store's size wants, if it wants a change; returns the reason."""

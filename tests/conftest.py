@@ -1,18 +1,22 @@
-"""Shared fixtures: the packaged model (once per run), real SQLite files, a real PostgreSQL."""
+"""Shared fixtures: the packaged model (once per run), real SQLite files, a real PostgreSQL,
+and a real PostgreSQL with pgvector for the pgvector backend."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from api.app import create_app
 from crosscheck.ingest import service as ingest_service
@@ -21,10 +25,15 @@ from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings
 from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.pgvector_index import drop_tables
 
 POSTGRES_URL = os.environ.get(
     "CROSSCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# A PostgreSQL server with pgvector to use instead of starting one (see ``pgvector_url``).
+PGVECTOR_URL = os.environ.get("CROSSCHECK_TEST_PGVECTOR_URL")
+# Modules that run on every vector backend parametrize ``vector_backend`` with these.
+VECTOR_BACKENDS = ["faiss", pytest.param("pgvector", marks=pytest.mark.pgvector)]
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 # ONNX exports are checked against their metadata before use, so every test (and the servers
 # they start) can share one cache instead of exporting the models again per temp folder.
@@ -86,8 +95,101 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+def _has_vector_extension(url: str) -> bool:
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+            ).first()
+    except Exception:  # no server: the caller says why it skips
+        return False
+    finally:
+        engine.dispose()
+    return found is not None
+
+
+def _start_pgserver(stack: ExitStack) -> str:
+    """A throwaway PostgreSQL with pgvector from the pgserver package; its admin URL."""
+    try:
+        import pgserver
+    except ImportError:
+        pytest.skip("pgvector tests: pgserver is not installed and no server has pgvector")
+    folder = tempfile.mkdtemp(prefix="crosscheck-pgvector-")
+    stack.callback(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        server: Any = pgserver.get_server(folder, cleanup_mode="stop")
+    except Exception as exc:  # a server that does not start means: skip, and say why
+        pytest.skip(f"pgvector tests: pgserver could not start PostgreSQL: {exc}")
+    stack.callback(server.cleanup)
+    return (
+        make_url(server.get_uri())
+        .set(drivername="postgresql+psycopg")
+        .render_as_string(hide_password=False)
+    )
+
+
+@pytest.fixture(scope="session")
+def pgvector_url() -> Iterator[str]:
+    """A fresh database with the vector extension for this run, dropped at the end.
+
+    On the server named by CROSSCHECK_TEST_PGVECTOR_URL; else on the test PostgreSQL if it has
+    pgvector; else on a throwaway server started from the pgserver package (Debian's registry
+    has no pgvector package for the system PostgreSQL).
+    """
+    with ExitStack() as stack:
+        if PGVECTOR_URL is not None:
+            admin_url = PGVECTOR_URL
+        elif _has_vector_extension(POSTGRES_URL):
+            admin_url = POSTGRES_URL
+        else:
+            admin_url = _start_pgserver(stack)
+        name = f"crosscheck_vectors_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        stack.callback(admin.dispose)
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+        def drop_database() -> None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+        stack.callback(drop_database)
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def pgvector_engine(pgvector_url: str) -> Iterator[Engine]:
+    """An engine on the pgvector database, without the vector tables of earlier tests."""
+    engine = create_engine(pgvector_url)
+    drop_tables(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def vector_backend() -> str:
+    """The vector backend a test's settings select; modules run on every one override this."""
+    return "faiss"
+
+
+@pytest.fixture
+def settings(
+    database_url: str, tmp_path: Path, vector_backend: str, request: pytest.FixtureRequest
+) -> Settings:
+    if vector_backend == "pgvector":
+        engine: Engine = request.getfixturevalue("pgvector_engine")
+        return Settings(
+            database_url=database_url,
+            index_dir=tmp_path / "index",
+            vector_backend="pgvector",
+            vector_database_url=engine.url.render_as_string(hide_password=False),
+        )
     return Settings(database_url=database_url, index_dir=tmp_path / "index")
 
 

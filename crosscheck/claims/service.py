@@ -159,10 +159,46 @@ def iter_texts(
         yield row.id, row.text
 
 
-def count_and_highest_id(*, session: Session) -> tuple[int, int | None]:
-    """How many claims are stored, and the highest id (``None`` when there are none)."""
-    count, highest = session.execute(select(func.count(Claim.id), func.max(Claim.id))).one()
-    return int(count), (int(highest) if highest is not None else None)
+@dataclass(frozen=True)
+class IdWatermark:
+    """A cheap summary of a set of claim ids: equal watermarks almost surely mean equal sets."""
+
+    count: int
+    highest: int | None
+    total: int
+
+
+def watermark(*, session: Session) -> IdWatermark:
+    """Count, highest id and sum of ids of the stored claims, in one query.
+
+    The sum catches what count and highest id miss: one claim deleted while another, with a
+    lower id from a transaction that committed late, arrives.
+    """
+    count, highest, total = session.execute(
+        select(func.count(Claim.id), func.max(Claim.id), func.sum(Claim.id))
+    ).one()
+    return IdWatermark(
+        count=int(count),
+        highest=int(highest) if highest is not None else None,
+        total=int(total or 0),
+    )
+
+
+def iter_texts_after(*, session: Session, after_id: int) -> Iterator[tuple[int, str]]:
+    """(id, text) of the claims with an id above ``after_id``, in id order."""
+    statement = select(Claim.id, Claim.text).where(Claim.id > after_id).order_by(Claim.id)
+    for row in session.execute(statement):
+        yield row.id, row.text
+
+
+def existing_ids(*, session: Session, claim_ids: Sequence[int], chunk: int = 10_000) -> set[int]:
+    """Those of ``claim_ids`` that are stored now."""
+    ids = sorted(set(claim_ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        found.update(session.scalars(select(Claim.id).where(Claim.id.in_(part))))
+    return found
 
 
 def all_ids(*, session: Session) -> list[int]:

@@ -5,24 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
 from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
+from crosscheck.claims.service import IdWatermark
+from crosscheck.indexing.backends import IndexBackend
 from crosscheck.metrics import INDEX_SECONDS
 from embeddings.encoder import Encoder, Vectors
-from embeddings.faiss_index import FaissIndex, IndexLayout
-from embeddings.index import ClaimIds, IndexArtifactError
+from embeddings.index import ClaimIds, IndexArtifactError, VectorIndex
 
 log = logging.getLogger(__name__)
-
-LOCK_FILE = "index.lock"
-LOCK_TIMEOUT_SECONDS = 120.0
 
 ProgressCallback = Callable[[int], None]
 # Told the ids of claims just added to the index (from the writer's thread); must not block.
@@ -43,11 +39,11 @@ class ClaimIndex:
     """The claim vectors of one process: search, add, remove, and save when changed."""
 
     def __init__(
-        self, *, index: FaissIndex, encoder: Encoder, directory: Path, batch_size: int = 64
+        self, *, index: VectorIndex, encoder: Encoder, backend: IndexBackend, batch_size: int = 64
     ):
         self._index = index
         self._encoder = encoder
-        self._directory = directory
+        self._backend = backend
         self._batch_size = batch_size
         self._dirty = False
         self._save_lock = threading.Lock()
@@ -58,8 +54,8 @@ class ClaimIndex:
         return self._encoder
 
     @property
-    def directory(self) -> Path:
-        return self._directory
+    def backend(self) -> IndexBackend:
+        return self._backend
 
     def count(self) -> int:
         return self._index.count()
@@ -133,14 +129,9 @@ class ClaimIndex:
         return reason
 
     def save(self) -> None:
-        with (
-            self._save_lock,
-            directory_lock(self._directory),
-            INDEX_SECONDS.labels(operation="save").time(),
-        ):
+        with self._save_lock, INDEX_SECONDS.labels(operation="save").time():
             self._dirty = False
-            metadata = self._index.save(self._directory)
-        log.info("saved index: %d claims to %s", metadata.count, self._directory)
+            self._backend.save(self._index)
 
     def save_if_dirty(self) -> bool:
         if not self._dirty:
@@ -149,28 +140,46 @@ class ClaimIndex:
         return True
 
 
-def directory_lock(directory: Path) -> FileLock:
-    """The lock that processes sharing an index folder hold while saving or loading it.
-
-    The saved index is a cache of the database: whoever saves last wins, and a reader never sees
-    one process's index file beside another's metadata.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    return FileLock(directory / LOCK_FILE, timeout=LOCK_TIMEOUT_SECONDS)
-
-
-def _load_or_new(
-    *, directory: Path, encoder: Encoder, layout: IndexLayout | None
-) -> tuple[FaissIndex, str | None]:
-    """The saved index, or an empty one and the reason the saved one could not be used."""
+def _load_or_new(*, backend: IndexBackend, encoder: Encoder) -> tuple[VectorIndex, str | None]:
+    """The stored index, or an empty one and the reason the stored one could not be used."""
     try:
-        with directory_lock(directory):
-            index = FaissIndex.load(
-                directory, model=encoder.model_name, dimension=encoder.dimension, layout=layout
-            )
-        return index, None
+        return backend.load(model=encoder.model_name, dimension=encoder.dimension), None
     except IndexArtifactError as exc:
-        return FaissIndex(encoder.dimension, model=encoder.model_name, layout=layout), str(exc)
+        return backend.create(model=encoder.model_name, dimension=encoder.dimension), str(exc)
+
+
+def _index_stored_texts(
+    *,
+    claim_index: ClaimIndex,
+    session: Session,
+    items: Iterable[tuple[int, str]],
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Index (id, text) pairs read from the store, minus claims deleted while they were encoded.
+
+    A delete commits, then removes the vector; if that removal ran before this add, the vector
+    would outlive its claim. Looking again after adding closes the window: a delete committed
+    before the look is undone here, one committed after it removes the vector itself.
+    """
+    claim_ids: list[int] = []
+
+    def recorded() -> Iterator[tuple[int, str]]:
+        for item in items:
+            claim_ids.append(item[0])
+            yield item
+
+    added = claim_index.add_texts(recorded(), progress)
+    if not claim_ids:
+        return added
+    gone = set(claim_ids) - claim_service.existing_ids(session=session, claim_ids=claim_ids)
+    return added - claim_index.remove(sorted(gone))
+
+
+def held_watermark(ids: ClaimIds) -> IdWatermark:
+    """The watermark of the ids an index holds (ascending), to compare with the store's."""
+    if len(ids) == 0:
+        return IdWatermark(count=0, highest=None, total=0)
+    return IdWatermark(count=len(ids), highest=int(ids[-1]), total=int(ids.sum()))
 
 
 def sync_with_store(
@@ -178,13 +187,18 @@ def sync_with_store(
 ) -> SyncReport:
     """Make the index hold exactly the claims in the database: add missing, drop deleted."""
     started = time.perf_counter()
-    stored = np.asarray(claim_service.all_ids(session=session), dtype=np.int64)
+    # The index first: a claim is indexed only after it is committed, so whatever the index
+    # holds is either still stored or deleted since; never a claim too new for ``stored``.
     held = claim_index.ids()
+    stored = np.asarray(claim_service.all_ids(session=session), dtype=np.int64)
     missing = np.setdiff1d(stored, held, assume_unique=True)
     extra = np.setdiff1d(held, stored, assume_unique=True)
     removed = claim_index.remove([int(i) for i in extra])
-    added = claim_index.add_texts(
-        claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]), progress
+    added = _index_stored_texts(
+        claim_index=claim_index,
+        session=session,
+        items=claim_service.iter_texts(session=session, claim_ids=[int(i) for i in missing]),
+        progress=progress,
     )
     seconds = time.perf_counter() - started
     INDEX_SECONDS.labels(operation="sync").observe(seconds)
@@ -194,13 +208,19 @@ def sync_with_store(
 def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
     """Sync with claims other processes wrote (or deleted), if the database moved since.
 
-    A cheap look first (count and highest id); the full comparison runs only when they differ
-    from the index's own, so a server can call this every few seconds.
+    A cheap look first (count, highest id and sum of ids). When the store only gained claims
+    above the highest id the index holds, those are fetched by id range; the full comparison of
+    every id runs only when that does not square the two, so a server can call this as often as
+    claims change.
     """
-    count, highest = claim_service.count_and_highest_id(session=session)
-    held = claim_index.ids()
-    if count == len(held) and highest == (int(held[-1]) if len(held) else None):
+    stored = claim_service.watermark(session=session)
+    held = held_watermark(claim_index.ids())
+    if stored == held:
         return None
+    if stored.highest is not None and stored.highest > (held.highest or 0):
+        followed = follow_new_claims(claim_index=claim_index, session=session)
+        if claim_service.watermark(session=session) == held_watermark(claim_index.ids()):
+            return followed
     report = sync_with_store(claim_index=claim_index, session=session)
     if report.added or report.removed:
         log.info(
@@ -212,34 +232,53 @@ def catch_up(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
     return report
 
 
+def follow_new_claims(*, claim_index: ClaimIndex, session: Session) -> SyncReport | None:
+    """Index the claims stored above the highest id the index holds: others' fresh inserts.
+
+    One range scan on the primary key, whatever the store's size. A claim that commits late with
+    a lower id is not seen here; ``catch_up`` (polled) finds it.
+    """
+    started = time.perf_counter()
+    held = claim_index.ids()
+    added = _index_stored_texts(
+        claim_index=claim_index,
+        session=session,
+        items=claim_service.iter_texts_after(
+            session=session, after_id=int(held[-1]) if len(held) else 0
+        ),
+    )
+    if not added:
+        return None
+    report = SyncReport(
+        added=added, removed=0, total=claim_index.count(), seconds=time.perf_counter() - started
+    )
+    log.info("index followed other writers: +%d, %d claims", report.added, report.total)
+    return report
+
+
 def open_claim_index(
     *,
-    directory: Path,
+    backend: IndexBackend,
     encoder: Encoder,
     session: Session,
     batch_size: int = 64,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
-    layout: IndexLayout | None = None,
 ) -> tuple[ClaimIndex, SyncReport]:
-    """Load the saved index, repair it from the database if it is missing, stale or corrupt.
+    """Open the stored index, repair it from the database if it is missing, stale or corrupt.
 
-    An index of another kind than ``layout`` wants for the store's size (flat past the IVF
+    A FAISS index of another kind than its layout wants for the store's size (flat past the IVF
     threshold, IVF lists trained for a much smaller store) is rebuilt from its own vectors.
     """
     problem: str | None
     if rebuild:
-        index, problem = (
-            FaissIndex(encoder.dimension, model=encoder.model_name, layout=layout),
-            "rebuild requested",
-        )
+        index = backend.create(model=encoder.model_name, dimension=encoder.dimension)
+        problem = "rebuild requested"
     else:
-        index, problem = _load_or_new(directory=directory, encoder=encoder, layout=layout)
+        index, problem = _load_or_new(backend=backend, encoder=encoder)
     if problem is not None:
-        log.warning("index at %s unusable (%s): rebuilding from the database", directory, problem)
-    claim_index = ClaimIndex(
-        index=index, encoder=encoder, directory=directory, batch_size=batch_size
-    )
+        log.warning("%s unusable (%s): rebuilding from the database", backend.describe(), problem)
+    claim_index = ClaimIndex(index=index, encoder=encoder, backend=backend, batch_size=batch_size)
     report = sync_with_store(claim_index=claim_index, session=session, progress=progress)
     if report.added or report.removed:
         log.info(
@@ -251,7 +290,7 @@ def open_claim_index(
         )
     reshaped = index.rebuild_reason()
     if reshaped is not None:
-        log.warning("index at %s does not suit the store (%s): rebuilding it", directory, reshaped)
+        log.warning("%s does not suit the store (%s): rebuilding it", backend.describe(), reshaped)
         claim_index.reshape()
     if problem is not None or reshaped is not None or report.added or report.removed:
         claim_index.save()

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS
+from tests.conftest import VECTOR_BACKENDS
 from tests.factories import assert_error, post_claim, post_source
+
+
+@pytest.fixture(params=VECTOR_BACKENDS)
+def vector_backend(request: pytest.FixtureRequest) -> str:
+    """Every test here runs with the FAISS index and with pgvector."""
+    return str(request.param)
+
 
 TROOPS = "At least 3,000 North Korean soldiers are in eastern Russia."
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import VECTOR_BACKENDS
 from tests.factories import assert_error
+
+
+@pytest.fixture(params=VECTOR_BACKENDS)
+def vector_backend(request: pytest.FixtureRequest) -> str:
+    """Every test here runs with the FAISS index and with pgvector."""
+    return str(request.param)
+
 
 QUERY = "North Korean soldiers are in Russia"
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.indexing.backends import index_backend
 from crosscheck.indexing.service import open_claim_index
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
@@ -44,7 +45,7 @@ def test_reopening_a_current_index_does_no_work(
 ) -> None:
     with loaded.session_factory() as session:
         claim_index, report = open_claim_index(
-            directory=loaded.settings.index_dir, encoder=encoder, session=session
+            backend=index_backend(loaded.settings), encoder=encoder, session=session
         )
     assert (report.added, report.removed) == (0, 0)
     assert claim_index.ids().tolist() == _stored_ids(loaded)

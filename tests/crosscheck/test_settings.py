@@ -33,6 +33,8 @@ def test_defaults() -> None:
     assert settings.log_level == "INFO"
     assert settings.default_top_k == 10
     assert settings.related_threshold == pytest.approx(0.35)
+    assert settings.vector_backend == "faiss"
+    assert settings.vector_database_url is None
 
 
 def test_environment_variables_with_prefix_are_read(
@@ -79,6 +81,9 @@ def test_dotenv_file_in_working_directory_is_read(tmp_path: Path) -> None:
         ("encode_batch_size", 0),
         ("default_top_k", 101),
         ("related_threshold", 1.5),
+        ("vector_backend", "chroma"),
+        ("vector_database_url", "sqlite:///vectors.db"),
+        ("pgvector_ef_search", 0),
     ],
 )
 def test_invalid_values_fail_naming_the_field(field: str, value: object) -> None:
@@ -139,3 +144,26 @@ def test_empty_stance_model_dir_means_rules_only(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("CROSSCHECK_NLI_MODEL", " ")
     settings = Settings()
     assert settings.stance_model_dir is None and settings.nli_model is None
+
+
+def test_pgvector_uses_the_claims_database_unless_given_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    claims = "postgresql+psycopg://postgres@db/claims"
+    monkeypatch.setenv("CROSSCHECK_VECTOR_BACKEND", "pgvector")
+    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", claims)
+    assert Settings().vector_url == claims
+    monkeypatch.setenv("CROSSCHECK_VECTOR_DATABASE_URL", "postgresql+psycopg://postgres@vec/v")
+    assert Settings().vector_url == "postgresql+psycopg://postgres@vec/v"
+    monkeypatch.setenv("CROSSCHECK_VECTOR_DATABASE_URL", "")
+    assert Settings().vector_url == claims
+
+
+def test_pgvector_beside_sqlite_needs_a_postgresql_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSCHECK_VECTOR_BACKEND", "pgvector")
+    with pytest.raises(ValidationError, match="CROSSCHECK_VECTOR_DATABASE_URL"):
+        Settings()
+    monkeypatch.setenv("CROSSCHECK_VECTOR_DATABASE_URL", "postgresql+psycopg://postgres@vec/v")
+    settings = Settings()
+    assert settings.database_url.startswith("sqlite")
+    assert settings.vector_url == "postgresql+psycopg://postgres@vec/v"
