@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -15,9 +16,9 @@ from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET, UnsetType
+from strawberry.types.unset import UnsetType
 
-from api.access import API_KEY_HEADER, WWW_AUTHENTICATE, identify, key_from
+from api.access import API_KEY_HEADER, WWW_AUTHENTICATE, key_from
 from api.graphql.access import OperationAccess
 from api.graphql.claims import ClaimMutation, ClaimQuery
 from api.graphql.context import GraphQLContext, get_context
@@ -136,15 +137,16 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         if isinstance(params, dict):
             raw_key = key_from(params.get(API_KEY_HEADER), params.get("Authorization"))
             if raw_key is not None:
+                address = context.caller.address  # the handshake's, already known
                 context.caller = await run_in_threadpool(
-                    identify, context.access, context.request, raw_key
+                    partial(context.access.gate.identify, raw_key=raw_key, address=address)
                 )
         try:
             context.caller.authorize(Scope.READ)
         except (UnauthenticatedError, ForbiddenError) as exc:
-            refusal = {"code": exc.code.upper(), "message": exc.message}
+            refusal: dict[str, object] = {"code": exc.code.upper(), "message": exc.message}
             raise ConnectionRejectionError(refusal) from exc
-        return UNSET
+        return await super().on_ws_connect(context)
 
 
 def create_graphql_router() -> CrosscheckGraphQLRouter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -11,6 +12,8 @@ from limits.strategies import MovingWindowRateLimiter
 from crosscheck.access.exceptions import RateLimitedError
 from crosscheck.access.models import Scope
 from crosscheck.access.schemas import Caller
+
+log = logging.getLogger(__name__)
 
 
 def parse_limits(value: str | None) -> list[RateLimitItem]:
@@ -33,7 +36,12 @@ class RateLimits:
         bucket = "read" if required is Scope.READ else "write"
         identity = caller.rate_identity
         for item in self._items[bucket]:
-            if not self._limiter.hit(item, bucket, identity):
+            try:
+                allowed = self._limiter.hit(item, bucket, identity)
+            except Exception:  # the shared store (Redis) is down: serve rather than fail
+                log.warning("rate limit storage unavailable; call not counted", exc_info=True)
+                return
+            if not allowed:
                 stats = self._limiter.get_window_stats(item, bucket, identity)
                 retry_after = max(1, math.ceil(stats.reset_time - time.time()))
                 raise RateLimitedError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from typer.testing import CliRunner
 
 from crosscheck.access import service as key_service
 from crosscheck.access.binding import bind_refusal, is_loopback
-from crosscheck.access.exceptions import ForbiddenError, UnauthenticatedError
+from crosscheck.access.exceptions import ForbiddenError, RateLimitedError, UnauthenticatedError
 from crosscheck.access.gate import AccessGate
 from crosscheck.access.models import Scope
-from crosscheck.access.schemas import ApiKeyCreate
+from crosscheck.access.rate_limits import RateLimits
+from crosscheck.access.schemas import ApiKeyCreate, Caller
 from crosscheck.cli.main import app, check_bind
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.migrations import upgrade
@@ -189,3 +191,33 @@ def test_rate_limits_are_validated_at_start_up() -> None:
         Settings(rate_limit_read="lots")
     assert Settings(rate_limit_write="10/second; 100/minute").rate_limit_write
     assert Settings(rate_limit_read="").rate_limit_read == ""
+
+
+def test_servers_share_rate_limit_counts_through_redis() -> None:
+    url = "redis://127.0.0.1:6379"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # no client library or no server: say which, and skip
+        pytest.skip(f"no Redis at {url}: {exc}")
+    one, other = (RateLimits(read="2/minute", write=None, storage_url=url) for _ in range(2))
+    caller = Caller(
+        holder=None, open_mode=True, presented_invalid_key=False, address=uuid.uuid4().hex
+    )
+    one.hit(caller, Scope.READ)
+    other.hit(caller, Scope.READ)
+    with pytest.raises(RateLimitedError) as refused:
+        one.hit(caller, Scope.READ)
+    assert 1 <= refused.value.retry_after <= 60
+    other.hit(caller, Scope.WRITE)  # writes are not limited here
+
+
+def test_an_unreachable_rate_limit_store_lets_calls_through(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limits = RateLimits(read="1/minute", write=None, storage_url="redis://127.0.0.1:1")
+    caller = Caller(holder=None, open_mode=True, presented_invalid_key=False, address="x")
+    limits.hit(caller, Scope.READ)
+    limits.hit(caller, Scope.READ)
+    assert "rate limit storage unavailable" in caplog.text
