@@ -17,6 +17,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crosscheck import migrations
@@ -111,8 +112,15 @@ def serve(
 
 def check_bind(settings: Settings, host: str) -> None:
     """The secure default: without keys, refuse any address but loopback, and say it is open."""
-    with _database_session(settings) as session:
-        has_keys = key_service.has_active_keys(session=session)
+    try:
+        with _database_session(settings) as session:
+            has_keys = key_service.has_active_keys(session=session)
+    except SQLAlchemyError as exc:  # e.g. not migrated: without the keys table, refuse to guess
+        console.print(
+            f"[red]cannot read the API keys from the database (crosscheck db upgrade?):[/red] "
+            f"{getattr(exc, 'orig', exc)}"
+        )
+        raise typer.Exit(2) from exc
     refusal = bind_refusal(host=host, has_active_keys=has_keys)
     if refusal is not None:
         log.error(refusal)

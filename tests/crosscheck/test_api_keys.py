@@ -221,3 +221,16 @@ def test_an_unreachable_rate_limit_store_lets_calls_through(
     limits.hit(caller, Scope.READ)
     limits.hit(caller, Scope.READ)
     assert "rate limit storage unavailable" in caplog.text
+
+
+def test_serve_refuses_a_database_it_cannot_read_keys_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'unmigrated.db'}")
+    get_settings.cache_clear()
+    try:
+        refused = CliRunner().invoke(app, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert refused.exit_code == 2
+    assert "crosscheck db upgrade" in refused.output
