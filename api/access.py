@@ -17,6 +17,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.requests import HTTPConnection
 
 from api.errors import error_response
+from crosscheck.access.binding import is_loopback
 from crosscheck.access.exceptions import RateLimitedError, UnauthenticatedError
 from crosscheck.access.gate import AccessGate
 from crosscheck.access.models import Scope
@@ -47,7 +48,11 @@ class Access:
     def for_runtime(cls, runtime: Runtime) -> Access:
         settings = runtime.settings
         return cls(
-            gate=AccessGate(runtime.session_factory, cache_seconds=settings.api_key_cache_seconds),
+            gate=AccessGate(
+                runtime.session_factory,
+                cache_seconds=settings.api_key_cache_seconds,
+                allow_open_mode=is_loopback(settings.host),
+            ),
             rate_limits=RateLimits(
                 read=settings.rate_limit_read,
                 write=settings.rate_limit_write,

@@ -93,7 +93,10 @@ class Settings(BaseSettings):
     ivf_nprobe: int = Field(
         default=16, ge=1, le=4096, description="IVF lists searched per query (recall vs speed)"
     )
-    host: str = "127.0.0.1"
+    host: str = Field(
+        default="127.0.0.1",
+        description="Where crosscheck serve listens; without API keys, loopback only",
+    )
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = Field(

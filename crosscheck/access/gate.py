@@ -33,9 +33,12 @@ class AccessGate:
         session_factory: sessionmaker[Session],
         *,
         cache_seconds: float,
+        allow_open_mode: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._session_factory = session_factory
+        # False on a server that listens beyond loopback: revoking its last key must not open it.
+        self._allow_open_mode = allow_open_mode
         self._ttl = cache_seconds
         self._clock = clock
         self._lock = threading.Lock()
@@ -56,7 +59,9 @@ class AccessGate:
         )
 
     def open_mode(self) -> bool:
-        """True while no key is active."""
+        """True while no key is active (and only on a server that listens on loopback)."""
+        if not self._allow_open_mode:
+            return False
         now = self._clock()
         with self._lock:
             if self._open_mode is not None and self._open_mode[1] > now:

@@ -99,6 +99,8 @@ def serve(
     settings = _settings()
     bind_host = host or settings.host
     check_bind(settings, bind_host)
+    # The app learns where it listens: beyond loopback it never falls back to open mode.
+    settings = settings.model_copy(update={"host": bind_host})
     uvicorn.run(
         create_app(settings),
         host=bind_host,

@@ -311,3 +311,19 @@ def test_rate_limits_answer_429_with_retry_after(
         gql = _graphql(client, {"query": QUERY}, first)
         assert gql.status_code == 429 and int(gql.headers["retry-after"]) >= 1
         assert gql.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def test_a_server_listening_beyond_loopback_is_never_open(
+    tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    """Revoking the last key of a server on 0.0.0.0 must not open it to the network."""
+    settings = _settings(tmp_path, api_key_cache_seconds=0, host="0.0.0.0")
+    with TestClient(create_app(settings, encoder=encoder)) as client:
+        runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        key = _create_key(runtime, Scope.READ)
+        assert client.get("/v1/sources", headers={"X-API-Key": key}).status_code == 200
+        with runtime.session_factory() as session:
+            key_service.revoke(session=session, key_id=key_service.list_keys(session=session)[0].id)
+        assert client.get("/v1/sources").status_code == 401
+        assert client.get("/v1/sources", headers={"X-API-Key": key}).status_code == 401
+        assert _graphql(client, {"query": QUERY}).status_code == 401
