@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api import metrics
+from api.access import METHOD_ACCESS, READ_ACCESS, WRITE_ACCESS, install_access
 from api.errors import error_response, install_error_handlers
 from api.graphql.schema import create_graphql_router
 from api.request_log import install_request_tracking
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.state.runtime = runtime
     app.state.store_metrics = metrics.store_registry(runtime)
     install_error_handlers(app)
+    install_access(app, runtime)
 
     @app.middleware("http")
     async def limit_body_size(
@@ -154,12 +156,13 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     install_request_tracking(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(sources.router)
-    app.include_router(bulk.router)
-    app.include_router(claims.router)
-    app.include_router(verify.router)
-    app.include_router(stance.router)
-    app.include_router(documents.router)
+    # Who may call what (see api/access.py; health, metrics, docs and the page stay open).
+    app.include_router(sources.router, dependencies=[METHOD_ACCESS])
+    app.include_router(bulk.router, dependencies=[WRITE_ACCESS])
+    app.include_router(claims.router, dependencies=[METHOD_ACCESS])
+    app.include_router(verify.router, dependencies=[READ_ACCESS])
+    app.include_router(stance.router, dependencies=[READ_ACCESS])
+    app.include_router(documents.router, dependencies=[METHOD_ACCESS])
     app.include_router(create_graphql_router(), include_in_schema=False)
     app.include_router(page.router)
     page.mount_page(app)

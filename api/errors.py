@@ -86,6 +86,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No valid API key (once the server has keys)"},
+    403: {"model": ErrorBody, "description": "The API key's scope does not allow this"},
+    429: {"model": ErrorBody, "description": "Rate limit exceeded; see Retry-After"},
     404: {"model": ErrorBody, "description": "Not found"},
     422: {"model": ErrorBody, "description": "Invalid input"},
     503: {"model": ErrorBody, "description": "Model or index still loading"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crosscheck.access.models import ApiKey
 from crosscheck.claims.models import Claim
 from crosscheck.database import Base
 from crosscheck.documents.models import ClaimAppearance, Document
@@ -9,6 +10,7 @@ from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceAlias
 
 __all__ = [
+    "ApiKey",
     "Base",
     "Claim",
     "ClaimAppearance",

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from crosscheck.access.rate_limits import parse_limits
 from embeddings.encoder import PACKAGED_MODEL
 
 DEFAULT_STANCE_MODEL = Path(__file__).resolve().parent.parent / "models" / "stance"
@@ -92,7 +93,10 @@ class Settings(BaseSettings):
     ivf_nprobe: int = Field(
         default=16, ge=1, le=4096, description="IVF lists searched per query (recall vs speed)"
     )
-    host: str = "127.0.0.1"
+    host: str = Field(
+        default="127.0.0.1",
+        description="Where crosscheck serve listens; without API keys, loopback only",
+    )
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = Field(
@@ -146,12 +150,42 @@ class Settings(BaseSettings):
         default=None,
         description="Where this instance is reached (ClaimReview links); unset: the request's",
     )
+    api_key_cache_seconds: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=300.0,
+        description="How long a server trusts a key lookup; a key revoked elsewhere (the CLI) "
+        "stops working within this time",
+    )
+    rate_limit_read: str | None = Field(
+        default="600/minute",
+        description="Reads allowed per key (per client address without one), e.g. "
+        "'600/minute' or '20/second; 600/minute'; empty: no limit",
+    )
+    rate_limit_write: str | None = Field(
+        default="120/minute",
+        description="Writes allowed per key (per client address without one); empty: no limit",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// (per process) or a shared "
+        "redis://host:port (needs the redis package)",
+    )
 
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("rate_limit_read", "rate_limit_write")
+    @classmethod
+    def _valid_rate_limit(cls, value: str | None) -> str | None:
+        try:
+            parse_limits(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '600/minute': {exc}") from exc
         return value
 
     @field_validator("vector_database_url", mode="before")

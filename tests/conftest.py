@@ -40,7 +40,15 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 os.environ.setdefault(
     "CROSSCHECK_ONNX_DIR", str(Path(tempfile.gettempdir()) / "crosscheck-test-onnx")
 )
-TABLES = ("claim_reviews", "claim_appearances", "claims", "documents", "source_aliases", "sources")
+TABLES = (
+    "api_keys",
+    "claim_reviews",
+    "claim_appearances",
+    "claims",
+    "documents",
+    "source_aliases",
+    "sources",
+)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,15 @@ from sqlalchemy import create_engine, inspect
 from crosscheck.migrations import downgrade, upgrade
 from crosscheck.models import Base
 
-TABLES = {"sources", "source_aliases", "documents", "claims", "claim_appearances", "claim_reviews"}
+TABLES = {
+    "sources",
+    "source_aliases",
+    "documents",
+    "claims",
+    "claim_appearances",
+    "claim_reviews",
+    "api_keys",
+}
 
 
 def _tables(url: str) -> set[str]:

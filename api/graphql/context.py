@@ -15,8 +15,12 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from api.access import Access, AccessDep, CallerDep
 from api.deps import ReviewerDep, RuntimeDep, SessionDep
 from api.errors import field_path
+from crosscheck.access.exceptions import RateLimitedError
+from crosscheck.access.models import Scope
+from crosscheck.access.schemas import Caller
 from crosscheck.errors import CrosscheckError
 from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
@@ -34,6 +38,9 @@ def to_graphql_error(exc: Exception) -> GraphQLError:
             f"{field}: {first['msg']}" if field else str(first["msg"]),
             extensions={"code": "BAD_USER_INPUT", "field": field},
         )
+    if isinstance(exc, RateLimitedError):
+        extensions = {"code": exc.code.upper(), "retryAfter": exc.retry_after}
+        return GraphQLError(exc.message, extensions=extensions)
     if isinstance(exc, CrosscheckError):
         return GraphQLError(exc.message, extensions={"code": exc.code.upper(), "field": exc.field})
     raise exc
@@ -42,9 +49,20 @@ def to_graphql_error(exc: Exception) -> GraphQLError:
 class GraphQLContext(BaseContext):
     """What resolvers share within one request (or one WebSocket connection)."""
 
-    def __init__(self, *, runtime: Runtime, session: Session | None, reviewer: Reviewer) -> None:
+    def __init__(
+        self,
+        *,
+        runtime: Runtime,
+        session: Session | None,
+        reviewer: Reviewer,
+        access: Access,
+        caller: Caller,
+    ) -> None:
         super().__init__()
         self.runtime = runtime
+        self.access = access
+        # Who sent the request; over a WebSocket, the key in connection_init may replace it.
+        self.caller = caller
         # None: each call takes a short session of its own (WebSockets outlive any transaction).
         self.session = session
         self.reviewer = reviewer
@@ -68,6 +86,14 @@ class GraphQLContext(BaseContext):
         with self.runtime.session_factory() as session:
             return work(session)
 
+    async def admit(self, required: Scope) -> None:
+        """Raise a GraphQL error (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED) unless the caller
+        may run one operation that needs ``required``."""
+        try:
+            await run_in_threadpool(self.access.admit, self.caller, required)
+        except CrosscheckError as exc:
+            raise to_graphql_error(exc) from exc
+
     async def _load_claim_counts(self, source_ids: list[int]) -> list[int]:
         counts = await self.run(
             lambda session: source_service.claim_counts(session=session, source_ids=source_ids)
@@ -76,12 +102,22 @@ class GraphQLContext(BaseContext):
 
 
 def get_context(
-    runtime: RuntimeDep, session: SessionDep, reviewer: ReviewerDep, connection: HTTPConnection
+    runtime: RuntimeDep,
+    session: SessionDep,
+    reviewer: ReviewerDep,
+    access: AccessDep,
+    caller: CallerDep,
+    connection: HTTPConnection,
 ) -> GraphQLContext:
     """The request's session for queries and mutations; short sessions for a WebSocket."""
-    if connection.scope["type"] == "websocket":
-        return GraphQLContext(runtime=runtime, session=None, reviewer=reviewer)
-    return GraphQLContext(runtime=runtime, session=session, reviewer=reviewer)
+    websocket = connection.scope["type"] == "websocket"
+    return GraphQLContext(
+        runtime=runtime,
+        session=None if websocket else session,
+        reviewer=reviewer,
+        access=access,
+        caller=caller,
+    )
 
 
 GraphQLInfo = Info[GraphQLContext, None]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,9 +17,16 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from crosscheck import migrations
+from crosscheck.access import service as key_service
+from crosscheck.access.binding import bind_refusal
+from crosscheck.access.models import Scope
+from crosscheck.access.schemas import ApiKeyCreate
 from crosscheck.cli.loading import STDIN, InputFile, load_inputs
+from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
@@ -42,7 +51,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
+log = logging.getLogger("crosscheck.serve")
 console = Console(stderr=True)
 out = Console()
 
@@ -85,15 +97,43 @@ def serve(
     from api.app import create_app
 
     settings = _settings()
+    bind_host = host or settings.host
+    check_bind(settings, bind_host)
+    # The app learns where it listens: beyond loopback it never falls back to open mode.
+    settings = settings.model_copy(update={"host": bind_host})
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
+        host=bind_host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         # Logging is already set up (JSON off a terminal); the API logs each request itself.
         log_config=None,
         access_log=False,
     )
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """The secure default: without keys, refuse any address but loopback, and say it is open."""
+    try:
+        with _database_session(settings) as session:
+            has_keys = key_service.has_active_keys(session=session)
+    except SQLAlchemyError as exc:  # e.g. not migrated: without the keys table, refuse to guess
+        console.print(
+            f"[red]cannot read the API keys from the database (crosscheck db upgrade?):[/red] "
+            f"{getattr(exc, 'orig', exc)}"
+        )
+        raise typer.Exit(2) from exc
+    refusal = bind_refusal(host=host, has_active_keys=has_keys)
+    if refusal is not None:
+        log.error(refusal)
+        console.print(f"[red]{refusal}[/red]")
+        raise typer.Exit(1)
+    if not has_keys:
+        log.warning(
+            "no API keys exist: the API is open to anyone on this machine, and listens on "
+            "loopback (%s) only; create a key to require one and to listen elsewhere",
+            host,
+        )
 
 
 @db_app.command("upgrade")
@@ -110,6 +150,73 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 o
     settings = _settings()
     migrations.downgrade(settings.database_url, revision)
     console.print(f"database at revision {revision}")
+
+
+@contextlib.contextmanager
+def _database_session(settings: Settings) -> Iterator[Session]:
+    """A session on the database, without the model or index (quick commands)."""
+    engine = create_db_engine(settings.database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@keys_app.command("create")
+def keys_create(
+    scope: Annotated[Scope, typer.Option(help="read; write (and read); admin (everything)")],
+    name: Annotated[str, typer.Option(help="Who or what holds the key")],
+) -> None:
+    """Create a key and print it: this is the only time it is shown."""
+    try:
+        key_in = ApiKeyCreate(name=name, scope=scope)
+    except ValidationError as exc:
+        console.print(f"[red]invalid key:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    with _database_session(_settings()) as session:
+        created = key_service.create(session=session, key_in=key_in)
+    console.print(
+        f"API key {created.api_key.id} ({created.api_key.name}, scope {scope.value}) created. "
+        "Store it now: it is not kept and cannot be shown again.",
+        markup=False,
+    )
+    out.print(created.key, markup=False, highlight=False, soft_wrap=True)
+
+
+@keys_app.command("list")
+def keys_list(
+    active: Annotated[bool, typer.Option("--active", help="Leave out revoked keys")] = False,
+) -> None:
+    """List keys (never the keys themselves: their prefixes)."""
+    with _database_session(_settings()) as session:
+        keys = key_service.list_keys(session=session, include_revoked=not active)
+    table = Table(title=f"{len(keys)} API keys")
+    for column in ("id", "name", "scope", "prefix", "created", "last used", "revoked"):
+        table.add_column(column)
+    for key in keys:
+        table.add_row(
+            str(key.id),
+            key.name,
+            key.scope.value,
+            key.prefix + "…",
+            f"{key.created_at:%Y-%m-%d %H:%M}",
+            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "",
+            f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[int, typer.Argument(help="The key's id (keys list)")]) -> None:
+    """Revoke a key; running servers refuse it within CROSSCHECK_API_KEY_CACHE_SECONDS."""
+    try:
+        with _database_session(_settings()) as session:
+            revoked = key_service.revoke(session=session, key_id=key_id)
+    except CrosscheckError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"API key {revoked.id} ({revoked.name}) revoked at {revoked.revoked_at}")
 
 
 def _inputs(paths: list[str], input_format: InputFormat | None) -> list[InputFile]:

@@ -1,0 +1,1 @@
+"""API keys with scopes, the open-mode rule, and rate limits: who may call the service."""
