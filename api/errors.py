@@ -85,9 +85,7 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
     failure = storage_failure(exc)
     if failure is None:
         return await _unexpected_error(request, exc)
-    log.error(
-        "storage failure on %s %s: %s", request.method, request.url.path, exc, exc_info=exc
-    )
+    log.error("storage failure on %s %s: %s", request.method, request.url.path, exc, exc_info=exc)
     return error_response(failure.status_code, failure.code, failure.message)
 
 

@@ -106,7 +106,10 @@ def seed_store(database_url: str, rows: list[dict[str, str]]) -> None:
     with engine.begin() as connection:
         connection.execute(
             insert(Source),
-            [{"id": i, "name": name, "name_key": name.casefold()} for name, i in source_ids.items()],
+            [
+                {"id": i, "name": name, "name_key": name.casefold()}
+                for name, i in source_ids.items()
+            ],
         )
         connection.execute(
             insert(Claim),
@@ -236,7 +239,7 @@ def stored_external_ids(database_url: str) -> dict[str, int]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:

@@ -148,11 +148,14 @@ class IndexMatchesDatabase(RuleBasedStateMachine):
         with self.factory() as session:
             session.execute(delete(Claim).where(Claim.id == claim_id))
             source = source_service.get_or_create(session=session, name="Elsewhere")
-            if session.scalar(
-                select(Claim.id).where(
-                    Claim.source_id == source.id, Claim.content_hash == content_hash(text)
+            if (
+                session.scalar(
+                    select(Claim.id).where(
+                        Claim.source_id == source.id, Claim.content_hash == content_hash(text)
+                    )
                 )
-            ) is None:
+                is None
+            ):
                 session.execute(
                     insert(Claim).values(
                         text=text, content_hash=content_hash(text), source_id=source.id
