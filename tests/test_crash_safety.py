@@ -127,7 +127,7 @@ class Server:
                 [CLI, "serve", "--port", str(port)], env=env, stdout=out, stderr=out
             )
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = 300.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "the server exited"
