@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -95,15 +95,6 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute(pragma)
         cursor.close()
 
-    @event.listens_for(engine, "savepoint")
-    def _begin_before_savepoint(connection: Connection, _name: str | None) -> None:
-        # Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE, not before a
-        # SAVEPOINT: a SAVEPOINT outside one starts its own, and its RELEASE commits at once,
-        # before the session's commit (which may then fail, a full disk say, after the row
-        # is stored). Opening the transaction first keeps the savepoint inside it.
-        dbapi_connection: Any = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN")
 
     return engine
 
