@@ -30,6 +30,7 @@ CLI = str(Path(sys.executable).with_name("crosscheck"))
 ROUNDS = 20
 SEED = 20261129
 BULK_ROWS = 25
+SOURCES = 5
 # About a quarter of the kills land while the server starts (opening, repairing, saving the index).
 KILL_WHILE_STARTING = 0.25
 
@@ -57,7 +58,7 @@ class Ledger:
         return [
             {
                 "text": f"Inspectors counted {n * 7 + 3} damaged homes in district {n}.",
-                "source": f"Agency {n % 5}",
+                "source": f"Agency {n % SOURCES}",
                 "external_id": f"row-{n}",
             }
             for n in range(start, start + count)
@@ -152,6 +153,18 @@ class Server:
 def store(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     url = f"sqlite:///{tmp_path / 'crosscheck.db'}"
     upgrade(url)
+    # The sources exist beforehand: two requests creating the same new source at once can meet
+    # "database is locked" on SQLite (a 500, not acknowledged), a contention issue of its own.
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for n in range(SOURCES):
+            connection.execute(
+                text(
+                    "INSERT INTO sources (name, name_key, kind, created_at) "
+                    f"VALUES ('Agency {n}', 'agency {n}', 'other', '2026-01-01')"
+                )
+            )
+    engine.dispose()
     env = {
         **os.environ,
         "CROSSCHECK_DATABASE_URL": url,
