@@ -95,7 +95,6 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute(pragma)
         cursor.close()
 
-
     return engine
 
 
