@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench bench-verify wrk \
+.PHONY: help install browser run serve demo test lint format schema bench bench-verify bench-load wrk \
 	train-stance clean
 
 help:  ## List the targets
@@ -68,6 +68,9 @@ wrk:  ## Install wrk (apt) if missing: the load generator bench-verify runs
 
 bench-verify: install wrk  ## Encoder, index, /v1/verify and load at 100k and 1M claims, vs Chroma (BENCH_ARGS="--duration 10" for a quick run)
 	$(BIN)/python bench/verify.py $(BENCH_ARGS)
+
+bench-load: install wrk  ## Reads (wrk) and a bulk load at once on one server: 0 errors, p99 (BENCH_ARGS="--duration 20")
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 train-stance: install  ## Retrain the stance model into models/stance (under an hour on 2 cores)
 	$(BIN)/crosscheck train-stance --data-dir $(DATA_DIR) --output models/stance

@@ -26,7 +26,6 @@ from embeddings.encoder import Encoder
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 2_000_000  # room for 100,000-character evidence in any encoding
-INDEX_SAVE_INTERVAL_SECONDS = 30.0
 FOLLOW_MIN_GAP_SECONDS = 0.2
 BULK_PATHS = {"/v1/claims/bulk", "/v1/documents/bulk"}
 
@@ -41,9 +40,13 @@ GraphQL (with GraphiQL) is served at `/graphql`; a page for people at `/app/`.
 
 async def _save_periodically(runtime: Runtime) -> None:
     while True:
-        await asyncio.sleep(INDEX_SAVE_INTERVAL_SECONDS)
+        await asyncio.sleep(runtime.settings.index_save_seconds)
         if runtime.ready:
-            await asyncio.to_thread(_maintain_index, runtime)
+            try:
+                await asyncio.to_thread(_maintain_index, runtime)
+            except Exception:  # a full disk must not end the loop: the index stays dirty, and
+                # the next round tries again (the previous saved index still loads meanwhile)
+                log.exception("index save failed")
 
 
 def _maintain_index(runtime: Runtime) -> None:

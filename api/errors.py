@@ -9,9 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from crosscheck.errors import CrosscheckError
+from crosscheck.storage import storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,19 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal_error", "an internal error occurred; it has been logged")
 
 
+async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
+    """A full or failing disk under a commit or an index save: 507 or 503, never success."""
+    failure = storage_failure(exc)
+    if failure is None:
+        return await _unexpected_error(request, exc)
+    log.error("storage failure on %s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+    return error_response(failure.status_code, failure.code, failure.message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CrosscheckError, _domain_error)
+    app.add_exception_handler(OSError, _storage_error)
+    app.add_exception_handler(DBAPIError, _storage_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
@@ -91,5 +104,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorBody, "description": "Rate limit exceeded; see Retry-After"},
     404: {"model": ErrorBody, "description": "Not found"},
     422: {"model": ErrorBody, "description": "Invalid input"},
-    503: {"model": ErrorBody, "description": "Model or index still loading"},
+    503: {
+        "model": ErrorBody,
+        "description": "Model or index still loading, or storage failing (storage_unavailable)",
+    },
+    507: {"model": ErrorBody, "description": "Storage full: nothing was written"},
 }

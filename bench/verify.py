@@ -60,7 +60,7 @@ from crosscheck.stance.engine import StanceEngine
 from crosscheck.textnorm import content_hash
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.encoder_onnx import OnnxEncoder
-from embeddings.faiss_index import INDEX_FILE, FaissIndex, IndexLayout
+from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -212,7 +212,7 @@ def bench_index(
     started = time.perf_counter()
     index.save(directory)
     save = time.perf_counter() - started
-    disk = (directory / INDEX_FILE).stat().st_size
+    disk = saved_index_file(directory).stat().st_size
     print(
         f"kind {index.kind} {index.params}  built in {build:.1f}s "
         f"({len(vectors) / build:,.0f} vectors/s), saved in {save:.1f}s"
@@ -480,7 +480,7 @@ def bench_store_http(
         with server(env, port, folder / "server.log") as process:
             ready = time.perf_counter() - started
             memory = process.memory_info().rss
-            disk = database.stat().st_size + (folder / "index" / INDEX_FILE).stat().st_size
+            disk = database.stat().st_size + saved_index_file(folder / "index").stat().st_size
             print(
                 f"server ready in {ready:.1f}s; RSS {memory / 2**20:,.0f} MiB "
                 f"({memory / len(texts):,.0f} B per claim with the models); on disk "

@@ -62,21 +62,37 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# What SQLite runs with (README, "Durability"). WAL lets readers go on during a write.
+# synchronous=FULL syncs the WAL at every commit, so an acknowledged write survives a power cut
+# or a kernel crash; NORMAL syncs only at checkpoints, and a commit acknowledged since the last
+# one can be lost to a power cut (never to a process crash). busy_timeout makes a writer wait
+# for another's lock instead of failing at once.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+)
+
+
 def create_db_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets its folder created, WAL and foreign keys enforced."""
+    """An engine for ``url``; SQLite gets its folder created and ``SQLITE_PRAGMAS``."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
         cursor.close()
 
     return engine

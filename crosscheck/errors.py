@@ -43,3 +43,17 @@ class NotReadyError(CrosscheckError):
 class PayloadTooLargeError(CrosscheckError):
     code = "payload_too_large"
     status_code = 413
+
+
+class StorageFullError(CrosscheckError):
+    """The disk (or quota) holding the database or the index is full: nothing was acknowledged."""
+
+    code = "insufficient_storage"
+    status_code = 507
+
+
+class StorageUnavailableError(CrosscheckError):
+    """The database or the index could not be written (an I/O error): retry later."""
+
+    code = "storage_unavailable"
+    status_code = 503

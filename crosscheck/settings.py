@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         gt=0,
         description="How often a server looks for claims other processes wrote (CLI loads)",
     )
+    index_save_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=86_400,
+        description="How often a server saves its FAISS index when it changed (a crash costs "
+        "at most this much re-encoding at the next start; claims are safe in the database)",
+    )
     bulk_max_bytes: int = Field(
         default=100_000_000,
         ge=1_000,

@@ -31,6 +31,9 @@ class IndexMetadata(BaseModel):
     count: int
     ids_sha256: str
     file_sha256: str
+    # The index file this metadata describes, beside it. Each save writes a new file and then
+    # switches to it by replacing this metadata, so a crash leaves one consistent pair.
+    file: str = "claims.faiss"
     built_at: datetime
     versions: dict[str, str]
 
@@ -87,6 +90,11 @@ def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
     _fsync_directory(target.parent)
 
 
+def fsync_directory(directory: Path) -> None:
+    """Make renames and unlinks in ``directory`` durable."""
+    _fsync_directory(directory)
+
+
 def write_metadata(directory: Path, metadata: IndexMetadata) -> None:
     write_atomically(directory / METADATA_FILE, metadata.model_dump_json(indent=2).encode())
 
@@ -99,6 +107,8 @@ def read_metadata(directory: Path) -> IndexMetadata:
         metadata = IndexMetadata.model_validate_json(path.read_bytes())
     except (ValidationError, ValueError) as exc:
         raise IndexArtifactError(f"unreadable index metadata at {path}: {exc}") from exc
+    if Path(metadata.file).name != metadata.file or not metadata.file:
+        raise IndexArtifactError(f"index metadata at {path} names no file beside it")
     if metadata.format_version != FORMAT_VERSION:
         raise IndexArtifactError(
             f"index format {metadata.format_version}, expected {FORMAT_VERSION}"

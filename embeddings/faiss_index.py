@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -29,10 +31,10 @@ import numpy.typing as npt
 from embeddings.artifacts import (
     IndexMetadata,
     file_digest,
+    fsync_directory,
     ids_digest,
     now,
     read_metadata,
-    replace_atomically,
     runtime_versions,
     write_metadata,
 )
@@ -41,7 +43,11 @@ from embeddings.index import ClaimIds, IndexArtifactError
 
 log = logging.getLogger(__name__)
 
+# The index file of saves made before each save got a file of its own (still loaded).
 INDEX_FILE = "claims.faiss"
+# Each save writes ``claims-<first hex digits of its sha256>.faiss``; its metadata names it.
+INDEX_FILE_PREFIX = "claims-"
+INDEX_FILE_SUFFIX = ".faiss"
 # Saved before index kinds existed: the same flat index under its old backend name.
 LEGACY_FLAT_BACKEND = "faiss-flat-ip"
 
@@ -291,12 +297,32 @@ class FaissIndex:
         return reason
 
     def save(self, directory: Path) -> IndexMetadata:
-        """Write the index file, then its metadata, each atomically; returns the metadata."""
-        target = directory / INDEX_FILE
-        with self._lock:
-            replace_atomically(target, lambda path: faiss.write_index(self._index, str(path)))
-            held = self.ids()
-            kind, params = self.kind, self.params
+        """Write the index to a new file, then switch to it by replacing the metadata.
+
+        The metadata names its index file, and a file is never overwritten: a crash (or a full
+        disk) at any point leaves the previous metadata naming the previous file, both intact.
+        Index files no metadata names any longer are removed after the switch.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(
+            dir=directory, prefix=f".{INDEX_FILE_PREFIX}", suffix=".tmp"
+        )
+        os.close(fd)
+        temp = Path(temp_name)
+        try:
+            with self._lock:
+                faiss.write_index(self._index, str(temp))
+                held = self.ids()
+                kind, params = self.kind, self.params
+            with temp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            digest = file_digest(temp)
+            target = directory / f"{INDEX_FILE_PREFIX}{digest[:16]}{INDEX_FILE_SUFFIX}"
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        fsync_directory(directory)
         metadata = IndexMetadata(
             backend=self.backend,
             kind=kind,
@@ -305,11 +331,13 @@ class FaissIndex:
             dimension=self._dimension,
             count=len(held),
             ids_sha256=ids_digest(held),
-            file_sha256=file_digest(target),
+            file_sha256=digest,
+            file=target.name,
             built_at=now(),
             versions=runtime_versions(faiss=faiss.__version__),
         )
         write_metadata(directory, metadata)
+        _remove_unnamed_files(directory, keep=target.name)
         return metadata
 
     @classmethod
@@ -321,7 +349,7 @@ class FaissIndex:
         It may be of another kind than ``layout`` wants: ``rebuild_reason`` says so.
         """
         metadata = read_metadata(directory)
-        target = directory / INDEX_FILE
+        target = directory / metadata.file
         if metadata.backend not in (cls.backend, LEGACY_FLAT_BACKEND):
             raise IndexArtifactError(
                 f"index backend {metadata.backend!r}, expected {cls.backend!r}"
@@ -356,6 +384,28 @@ class FaissIndex:
         if index.count() != metadata.count or ids_digest(index.ids()) != metadata.ids_sha256:
             raise IndexArtifactError(f"index file {target} does not hold what its metadata says")
         return index
+
+
+def saved_index_file(directory: Path) -> Path:
+    """The index file the metadata in ``directory`` names (it may be missing or damaged)."""
+    return directory / read_metadata(directory).file
+
+
+def _remove_unnamed_files(directory: Path, *, keep: str) -> None:
+    """Drop index files and temp files of earlier or interrupted saves; ``keep`` stays.
+
+    Savers sharing a folder hold its lock (``directory_lock``), so no save is in progress.
+    """
+    removed = False
+    for path in directory.iterdir():
+        name = path.name
+        saved = name.startswith(INDEX_FILE_PREFIX) and name.endswith(INDEX_FILE_SUFFIX)
+        interrupted = name.startswith(f".{INDEX_FILE_PREFIX}") and name.endswith(".tmp")
+        if name != keep and (saved or interrupted or name == INDEX_FILE):
+            path.unlink(missing_ok=True)
+            removed = True
+    if removed:
+        fsync_directory(directory)
 
 
 # Below this many queries a search runs on the calling thread alone: OpenMP workers gain little

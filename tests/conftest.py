@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 import uuid
@@ -250,3 +251,23 @@ def stance_engine(encoder: SentenceTransformerEncoder) -> StanceEngine:
     engine = StanceEngine.from_directory(encoder, DEFAULT_STANCE_MODEL)
     assert engine.learned, f"no trained stance model shipped at {DEFAULT_STANCE_MODEL}"
     return engine
+
+
+@pytest.fixture
+def small_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A real 256 KiB tmpfs, for writes that must fail with ENOSPC; skipped where mounting is
+    not permitted (not root, or no CAP_SYS_ADMIN in the container)."""
+    mount_point = tmp_path / "small-fs"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs for a real full disk: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False, capture_output=True)

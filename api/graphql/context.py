@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from graphql import GraphQLError
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
@@ -25,6 +26,7 @@ from crosscheck.errors import CrosscheckError
 from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
 from crosscheck.sources import service as source_service
+from crosscheck.storage import storage_failure
 
 T = TypeVar("T")
 
@@ -79,6 +81,14 @@ class GraphQLContext(BaseContext):
                 return await run_in_threadpool(self._in_session, work)
             except (CrosscheckError, ValidationError) as exc:
                 raise to_graphql_error(exc) from exc
+            except (OSError, DBAPIError) as exc:
+                failure = storage_failure(exc)
+                if failure is None:
+                    raise
+                # Never a 2xx for a write the storage refused, GraphQL's errors list included.
+                if self.response is not None:
+                    self.response.status_code = failure.status_code
+                raise to_graphql_error(failure) from exc
 
     def _in_session(self, work: Callable[[Session], T]) -> T:
         if self.session is not None:

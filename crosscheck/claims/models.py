@@ -21,6 +21,8 @@ class Claim(Base):
         UniqueConstraint("source_id", "content_hash"),
         UniqueConstraint("source_id", "external_id"),
         Index("ix_claims_stated_at", "stated_at"),
+        # Ids are never reused (claim ids key the vector index): see migration 0006.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)

@@ -130,8 +130,13 @@ class ClaimIndex:
 
     def save(self) -> None:
         with self._save_lock, INDEX_SECONDS.labels(operation="save").time():
+            # Cleared first: a change made during the save marks the index dirty again.
             self._dirty = False
-            self._backend.save(self._index)
+            try:
+                self._backend.save(self._index)
+            except BaseException:
+                self._dirty = True  # not saved (a full disk?): the next save tries again
+                raise
 
     def save_if_dirty(self) -> bool:
         if not self._dirty:

@@ -18,7 +18,7 @@ from crosscheck.settings import Settings
 from crosscheck.sources import service as source_service
 from embeddings.artifacts import read_metadata
 from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import INDEX_FILE, FaissIndex, IndexLayout
+from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
 from tests.conftest import load_demo
 
 
@@ -61,7 +61,7 @@ def test_damaged_index_is_rebuilt_with_a_log_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     directory = loaded.settings.index_dir
-    index_file, meta_file = directory / INDEX_FILE, directory / "index.meta.json"
+    index_file, meta_file = saved_index_file(directory), directory / "index.meta.json"
     if damage == "delete-index":
         index_file.unlink()
     elif damage == "delete-metadata":

@@ -9,7 +9,7 @@ import pytest
 
 from embeddings import artifacts
 from embeddings.artifacts import METADATA_FILE, file_digest, ids_digest, write_atomically
-from embeddings.faiss_index import INDEX_FILE, FaissIndex
+from embeddings.faiss_index import FaissIndex, saved_index_file
 from embeddings.index import IndexArtifactError
 
 DIM = 8
@@ -158,13 +158,14 @@ def test_search_with_wrong_dimension_raises_value_error() -> None:
 def test_save_writes_index_and_metadata(tmp_path: Path) -> None:
     index, _ = _filled([10, 20, 30])
     metadata = index.save(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([INDEX_FILE, METADATA_FILE])
+    index_file = saved_index_file(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([index_file.name, METADATA_FILE])
     assert metadata.count == 3
     assert metadata.model == MODEL
     assert metadata.dimension == DIM
     assert metadata.backend == FaissIndex.backend
     assert metadata.ids_sha256 == ids_digest(np.array([30, 10, 20]))
-    assert metadata.file_sha256 == file_digest(tmp_path / INDEX_FILE)
+    assert metadata.file_sha256 == file_digest(index_file)
     assert json.loads((tmp_path / METADATA_FILE).read_text())["count"] == 3
 
 
@@ -203,14 +204,14 @@ def test_load_from_empty_directory_fails(tmp_path: Path) -> None:
 
 
 def test_load_without_index_file_fails(saved: Path) -> None:
-    (saved / INDEX_FILE).unlink()
+    saved_index_file(saved).unlink()
     with pytest.raises(IndexArtifactError, match="no index file"):
         FaissIndex.load(saved, model=MODEL, dimension=DIM)
 
 
 @pytest.mark.parametrize("position", [0, 40, -1])
 def test_load_with_flipped_bytes_fails(saved: Path, position: int) -> None:
-    path = saved / INDEX_FILE
+    path = saved_index_file(saved)
     payload = bytearray(path.read_bytes())
     payload[position] ^= 0xFF
     path.write_bytes(bytes(payload))
@@ -219,7 +220,7 @@ def test_load_with_flipped_bytes_fails(saved: Path, position: int) -> None:
 
 
 def test_load_with_unreadable_index_matching_checksum_fails(saved: Path) -> None:
-    path = saved / INDEX_FILE
+    path = saved_index_file(saved)
     path.write_bytes(path.read_bytes()[:40])
     _edit_metadata(saved, file_sha256=file_digest(path))
     with pytest.raises(IndexArtifactError, match="cannot be read"):
