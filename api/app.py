@@ -14,6 +14,7 @@ from api import metrics
 from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
 from api.graphql.schema import create_graphql_router
+from api.openapi_limits import document_page_limits
 from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.include_router(create_graphql_router(runtime.settings), include_in_schema=False)
     app.include_router(page.router)
     page.mount_page(app)
+    document_page_limits(app, runtime.settings)
     return app
 
 

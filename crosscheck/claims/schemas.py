@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from crosscheck.database import DatabaseId
+from crosscheck.fields import RequestTime, StrictId
 from crosscheck.pagination import Page
 from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.schemas import SourceName, SourceRef
@@ -39,8 +40,8 @@ class ClaimCreate(BaseModel):
         examples=["At least 3,000 North Korean soldiers are in eastern Russia."]
     )
     source: SourceName | None = Field(default=None, examples=["US National Security Council"])
-    source_id: DatabaseId | None = None
-    stated_at: datetime | None = None
+    source_id: StrictId | None = None
+    stated_at: RequestTime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     external_id: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -65,8 +66,8 @@ class ClaimFilter(BaseModel):
     sources: Annotated[list[SourceName], Field(max_length=50)] | None = None
     source_ids: Annotated[list[DatabaseId], Field(max_length=50)] | None = None
     q: SearchText | None = Field(default=None, description="Text fragment, any case")
-    stated_from: datetime | None = None
-    stated_to: datetime | None = None
+    stated_from: RequestTime | None = None
+    stated_to: RequestTime | None = None
 
     @field_validator("stated_to")
     @classmethod

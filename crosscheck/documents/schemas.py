@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from crosscheck.claims.schemas import ClaimRead
+from crosscheck.fields import RequestTime
 from crosscheck.pagination import Page
 from crosscheck.sources.schemas import SourceName, SourceRef
 
@@ -26,7 +27,7 @@ class DocumentCreate(BaseModel):
     publisher: SourceName = Field(examples=["Business Standard"])
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
-    published_at: datetime | None = None
+    published_at: RequestTime | None = None
 
     @field_validator("text")
     @classmethod
