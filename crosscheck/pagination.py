@@ -84,7 +84,12 @@ class PageRequest:
 
 
 def forward_page(*, limit: int, cursor: str | None, maximum: int = MAX_LIMIT) -> PageRequest:
-    """REST's page: ``limit`` rows after ``cursor``."""
+    """REST's page: ``limit`` rows after ``cursor``.
+
+    The default size shrinks to ``maximum`` when that is set lower, so a plain listing works.
+    """
+    if limit == DEFAULT_LIMIT:
+        limit = min(limit, maximum)
     check_limit(limit, maximum=maximum)
     return PageRequest(size=limit, after=decode_cursor(cursor) or None)
 
