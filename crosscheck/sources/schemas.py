@@ -38,6 +38,13 @@ class SourceCreate(BaseModel):
         return list(seen.values())
 
 
+class SourceFilter(BaseModel):
+    """Which sources a listing returns: by country, and by a fragment of a name or alias."""
+
+    country: Annotated[str, StringConstraints(max_length=100)] | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
 class SourceRef(BaseModel):
     """The short form of a source, embedded in claims."""
 

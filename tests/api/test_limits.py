@@ -151,6 +151,15 @@ def test_a_page_over_the_maximum_is_refused_naming_the_field(client: TestClient)
     )
 
 
+def test_graphql_text_arguments_have_the_lengths_rest_has(client: TestClient) -> None:
+    query = "query($q: String, $after: String) { sources(q: $q, after: $after) { totalCount } }"
+    long_q = gql(client, query, q="q" * 201)
+    assert codes(long_q) == ["BAD_USER_INPUT"] and long_q["errors"][0]["extensions"]["field"] == "q"
+    long_cursor = gql(client, query, after="a" * 201)
+    assert codes(long_cursor) == ["INVALID_INPUT"]
+    assert long_cursor["errors"][0]["extensions"]["field"] == "after"
+
+
 def test_the_page_maximum_is_in_the_openapi_document(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/v1/claims"]["get"]
     limit = next(p for p in operation["parameters"] if p["name"] == "limit")
