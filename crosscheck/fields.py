@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from crosscheck.database import MAX_ID
 
@@ -33,3 +33,20 @@ def _time_not_number(value: object) -> object:
 # A time in a request (body or query): ISO 8601 text (or a datetime, from GraphQL), never a
 # number that lax parsing would read as seconds since 1970.
 RequestTime = Annotated[datetime, BeforeValidator(_time_not_number)]
+
+
+def _trimmed(value: str) -> str:
+    return value.strip()
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# Text is trimmed of surrounding whitespace *after* its length is checked, so the maxima the
+# OpenAPI document states hold for what the client sent: use after StringConstraints.
+Trimmed = AfterValidator(_trimmed)
+NotBlank = AfterValidator(_not_blank)

@@ -123,11 +123,11 @@ class Settings(BaseSettings):
         description="Largest body POST /v1/claims/bulk and /v1/documents/bulk accept (413 beyond)",
     )
     max_request_bytes: int = Field(
-        default=2_000_000,
+        default=4_000_000,
         ge=1_000,
         le=1_000_000_000,
         description="Largest request body (declared or streamed) outside the bulk routes: 413 "
-        "beyond; room for 100,000 characters of evidence in any encoding",
+        "beyond; room for a 200,000-character document however its JSON escapes it",
     )
     max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
     graphql_max_depth: int = Field(

@@ -30,37 +30,39 @@ pytestmark = pytest.mark.slow
 FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=list(HealthCheck))
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(
-    tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
-) -> Iterator[FastAPI]:
-    folder: Path = tmp_path_factory.mktemp("fuzz")
+@pytest.fixture
+def fuzz_app(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[FastAPI]:
+    """An app per test: schemathesis ends the app's lifespan (and so its runtime) after each."""
+    folder = tmp_path
     url = f"sqlite:///{folder / 'crosscheck.db'}"
     upgrade(url)
-    app = create_app(Settings(database_url=url, index_dir=folder / "index"), encoder=encoder)
+    # Small pages keep a GraphQL query's nested verifications (a ClaimReview per claim) few.
+    settings = Settings(database_url=url, index_dir=folder / "index", max_page_size=5)
+    app = create_app(settings, encoder=encoder)
     yield app
-    # schemathesis started the app's lifespan on first use and keeps it for the process.
-    asgi.shutdown_lifespans()
+    asgi.shutdown_lifespans()  # schemathesis's pytest plugin does so too, after each test
 
 
-def _ready(app: FastAPI) -> None:
+def _ready(app: FastAPI, *, demo: bool) -> None:
     runtime: Runtime = app.state.runtime
     assert runtime.wait_ready(timeout=120), "the app did not become ready"
-    if runtime.claim_index.count() == 0:
+    if demo:
         load_demo(runtime)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def openapi_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
-    _ready(fuzz_app)
+    _ready(fuzz_app, demo=True)  # stored claims for evidence, timelines and ClaimReview
     return schema
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def graphql_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
     schema = schemathesis.graphql.from_asgi("/graphql", fuzz_app)
-    _ready(fuzz_app)
+    # Only the claims its mutations store: every claim in a page can fan out into a
+    # verification, which the real model makes too slow for the time budget.
+    _ready(fuzz_app, demo=False)
     return schema
 
 
