@@ -6,14 +6,16 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from api import metrics
 from api.access import METHOD_ACCESS, READ_ACCESS, WRITE_ACCESS, install_access
-from api.errors import error_response, install_error_handlers
+from api.body_limit import BodySizeLimit
+from api.errors import install_error_handlers
 from api.graphql.schema import create_graphql_router
+from api.openapi_limits import document_page_limits
 from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
@@ -25,7 +27,6 @@ from embeddings.encoder import Encoder
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST_BYTES = 2_000_000  # room for 100,000-character evidence in any encoding
 FOLLOW_MIN_GAP_SECONDS = 0.2
 BULK_PATHS = {"/v1/claims/bulk", "/v1/documents/bulk"}
 
@@ -143,19 +144,10 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     install_error_handlers(app)
     install_access(app, runtime)
 
-    @app.middleware("http")
-    async def limit_body_size(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.url.path in BULK_PATHS:  # these count their own, larger limit as they stream
-            return await call_next(request)
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_REQUEST_BYTES):
-            return error_response(
-                413, "payload_too_large", f"request bodies are limited to {MAX_REQUEST_BYTES} bytes"
-            )
-        return await call_next(request)
-
+    # Inside the request log and metrics (added after it), so refused bodies are counted too.
+    app.add_middleware(
+        BodySizeLimit, max_bytes=runtime.settings.max_request_bytes, exempt_paths=BULK_PATHS
+    )
     install_request_tracking(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
@@ -166,9 +158,10 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     app.include_router(verify.router, dependencies=[READ_ACCESS])
     app.include_router(stance.router, dependencies=[READ_ACCESS])
     app.include_router(documents.router, dependencies=[METHOD_ACCESS])
-    app.include_router(create_graphql_router(), include_in_schema=False)
+    app.include_router(create_graphql_router(runtime.settings), include_in_schema=False)
     app.include_router(page.router)
     page.mount_page(app)
+    document_page_limits(app, runtime.settings)
     return app
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.storage import storage_failure
@@ -67,12 +68,33 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-    return error_response(
-        exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
+    codes = {
+        400: "bad_request",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
+    field = "body" if exc.status_code in {400, 413} else None
+    response = error_response(
+        exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), field
     )
+    if exc.headers:
+        response.headers.update(exc.headers)
+    if exc.status_code == 405:  # RFC 9110: list what the resource does support
+        response.headers["Allow"] = _allowed_methods(request)
+    return response
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -99,10 +121,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body could not be read (not JSON, not UTF-8)"},
     401: {"model": ErrorBody, "description": "No valid API key (once the server has keys)"},
     403: {"model": ErrorBody, "description": "The API key's scope does not allow this"},
     429: {"model": ErrorBody, "description": "Rate limit exceeded; see Retry-After"},
     404: {"model": ErrorBody, "description": "Not found"},
+    413: {"model": ErrorBody, "description": "The body is over CROSSCHECK_MAX_REQUEST_BYTES"},
     422: {"model": ErrorBody, "description": "Invalid input"},
     503: {
         "model": ErrorBody,

@@ -156,5 +156,6 @@ def route_label(scope: Scope) -> str:
     Routers carry their full path themselves (``APIRouter(prefix=...)``), not an include prefix.
     """
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    # path_format: the template without converters (`{claim_id:int}` -> `{claim_id}`).
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) else "unmatched"

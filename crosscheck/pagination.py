@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 _CURSOR = re.compile(r"id:(0|[1-9][0-9]{0,18})")
 DEFAULT_LIMIT = 50
+MAX_CURSOR_CHARS = 200  # issued cursors are about 30 characters
 MAX_LIMIT = 500
 PAGE_LIMIT_DOC = "Rows per page, at most CROSSCHECK_MAX_PAGE_SIZE (default 500)"
 
@@ -51,6 +52,8 @@ def decode_cursor(cursor: str | None, *, field: str = "cursor") -> int:
     """The id after which the next page starts (0 for the first page)."""
     if not cursor:
         return 0
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise InvalidInputError("cursor is not one this service issued", field=field)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
@@ -84,7 +87,12 @@ class PageRequest:
 
 
 def forward_page(*, limit: int, cursor: str | None, maximum: int = MAX_LIMIT) -> PageRequest:
-    """REST's page: ``limit`` rows after ``cursor``."""
+    """REST's page: ``limit`` rows after ``cursor``.
+
+    The default size shrinks to ``maximum`` when that is set lower, so a plain listing works.
+    """
+    if limit == DEFAULT_LIMIT:
+        limit = min(limit, maximum)
     check_limit(limit, maximum=maximum)
     return PageRequest(size=limit, after=decode_cursor(cursor) or None)
 

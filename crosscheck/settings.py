@@ -133,7 +133,46 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Largest body POST /v1/claims/bulk and /v1/documents/bulk accept (413 beyond)",
     )
+    max_request_bytes: int = Field(
+        default=4_000_000,
+        ge=1_000,
+        le=1_000_000_000,
+        description="Largest request body (declared or streamed) outside the bulk routes: 413 "
+        "beyond; room for a 200,000-character document however its JSON escapes it",
+    )
     max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
+    graphql_max_depth: int = Field(
+        default=10,
+        ge=2,
+        le=100,
+        description="Deepest nesting of fields a GraphQL operation may have (QUERY_TOO_DEEP)",
+    )
+    graphql_max_aliases: int = Field(
+        default=30,
+        ge=0,
+        le=10_000,
+        description="Most aliased fields in one GraphQL document (TOO_MANY_ALIASES)",
+    )
+    graphql_max_tokens: int = Field(
+        default=2_000,
+        ge=50,
+        le=1_000_000,
+        description="Most tokens in one GraphQL document; parsing stops beyond (TOO_MANY_TOKENS)",
+    )
+    graphql_introspection: bool = Field(
+        default=True,
+        description="Answer GraphQL introspection (__schema, __type); turn off in production",
+    )
+    graphql_ide: bool = Field(
+        default=True,
+        description="Serve GraphiQL at GET /graphql; turn off in production",
+    )
+    graphql_max_batch: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Most operations in one batched GraphQL request (a JSON array); 0: no batches",
+    )
     default_top_k: int = Field(default=10, ge=1, le=100)
     related_threshold: float = Field(
         default=0.35,

@@ -9,7 +9,7 @@ from api.graphql.context import GraphQLInfo
 from api.graphql.pagination import Connection, connection, page_request
 from api.graphql.types import SourceKindType, SourceType
 from crosscheck.sources import service as source_service
-from crosscheck.sources.schemas import SourceCreate
+from crosscheck.sources.schemas import SourceCreate, SourceFilter
 
 
 @strawberry.input(description="A new source")
@@ -37,12 +37,13 @@ class SourceQuery:
         settings = info.context.runtime.settings
 
         def fetch(session: Session) -> Connection[SourceType]:
+            source_filter = SourceFilter(country=country, q=q)  # the lengths REST allows
             page = source_service.list_page(
                 session=session,
                 page=page_request(settings, first=first, after=after, last=last, before=before),
                 kind=kind,
-                country=country,
-                q=q,
+                country=source_filter.country,
+                q=source_filter.q,
             )
             return connection(page, SourceType.from_row)
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from api.deps import ClaimIndexDep, JudgeDep, ReviewerDep, SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, ErrorBody
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
 from crosscheck.database import MAX_ID
+from crosscheck.fields import RequestTime
 from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 from crosscheck.reviews import export as review_export
 from crosscheck.timelines import service as timeline_service
@@ -35,7 +35,10 @@ ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="Claim id")]
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Store a claim (200 with the stored claim if it already exists)",
-    responses={200: {"model": ClaimRead, "description": "The same claim was already stored"}},
+    responses={
+        200: {"model": ClaimRead, "description": "The same claim was already stored"},
+        409: {"model": ErrorBody, "description": "The external_id names another claim"},
+    },
 )
 def create_claim(
     claim_in: ClaimCreate, session: SessionDep, claim_index: ClaimIndexDep, response: Response
@@ -64,19 +67,19 @@ def list_claims(
     )
 
 
-@router.get("/{claim_id}", summary="Get a claim")
+@router.get("/{claim_id:int}", summary="Get a claim")
 def get_claim(claim_id: ClaimId, session: SessionDep) -> ClaimRead:
     return ClaimRead.model_validate(claim_service.get(session=session, claim_id=claim_id))
 
 
-@router.delete("/{claim_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a claim")
+@router.delete("/{claim_id:int}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a claim")
 def delete_claim(claim_id: ClaimId, session: SessionDep, claim_index: ClaimIndexDep) -> Response:
     forget_claim(session=session, claim_index=claim_index, claim_id=claim_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
-    "/{claim_id}/evidence", summary="Corroborating and contradicting claims for a stored claim"
+    "/{claim_id:int}/evidence", summary="Corroborating and contradicting claims for a stored claim"
 )
 def claim_evidence(
     claim_id: ClaimId,
@@ -87,7 +90,7 @@ def claim_evidence(
     top_k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K)] = None,
     include_same_source: bool = False,
     as_of: Annotated[
-        datetime | None, Query(description="Only claims stated (undated: stored) by then")
+        RequestTime | None, Query(description="Only claims stated (undated: stored) by then")
     ] = None,
 ) -> VerificationRead:
     verification = verdict_service.verify_stored_claim(
@@ -104,7 +107,7 @@ def claim_evidence(
 
 
 @router.get(
-    "/{claim_id}/timeline",
+    "/{claim_id:int}/timeline",
     summary="What the claim's source said on the matter over time; which statement is current",
 )
 def claim_timeline(
@@ -113,7 +116,7 @@ def claim_timeline(
     claim_index: ClaimIndexDep,
     settings: SettingsDep,
     as_of: Annotated[
-        datetime | None, Query(description="Only statements made (undated: stored) by then")
+        RequestTime | None, Query(description="Only statements made (undated: stored) by then")
     ] = None,
 ) -> TimelineRead:
     timeline = timeline_service.statement_timeline(
@@ -131,12 +134,13 @@ class JsonLdResponse(JSONResponse):
 
 
 @router.get(
-    "/{claim_id}/claimreview",
+    "/{claim_id:int}/claimreview",
     summary="The claim's current verdict as schema.org ClaimReview JSON-LD",
-    response_class=JsonLdResponse,
+    # JSON-LD on success only: errors are the usual application/json error body.
+    response_class=JSONResponse,
     responses={
         200: {
-            "content": {"application/ld+json": {}},
+            "content": {"application/ld+json": {"schema": {"type": "object"}}},
             "description": "A ClaimReview object (schema.org), as fact-checking tools read it",
         }
     },

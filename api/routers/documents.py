@@ -13,7 +13,13 @@ from api.deps import ClaimIndexDep, RuntimeDep, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, ErrorBody, field_path
 from crosscheck.database import MAX_ID
 from crosscheck.documents import service as document_service
-from crosscheck.documents.schemas import DocumentCreate, DocumentPage, DocumentRead, DocumentSummary
+from crosscheck.documents.schemas import (
+    MAX_DOCUMENT_CHARS,
+    DocumentCreate,
+    DocumentPage,
+    DocumentRead,
+    DocumentSummary,
+)
 from crosscheck.errors import InvalidInputError, UnsupportedMediaError
 from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 
@@ -69,7 +75,16 @@ def _decode(body: bytes, content_type: str) -> str:
     status_code=status.HTTP_201_CREATED,
     summary="Store a plain-text article sent as the request body (charset from Content-Type)",
     responses={200: {"model": DocumentRead}, 415: {"model": ErrorBody}},
-    openapi_extra={"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_DOCUMENT_CHARS}
+                }
+            },
+        }
+    },
 )
 async def upload_document(
     request: Request,
@@ -117,7 +132,7 @@ def list_documents(
     )
 
 
-@router.get("/{document_id}", summary="A document with its claims")
+@router.get("/{document_id:int}", summary="A document with its claims")
 def get_document(document_id: DocumentId, session: SessionDep) -> DocumentRead:
     return document_service.document_read(
         document_service.get(session=session, document_id=document_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from api.deps import SessionDep, SettingsDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, ErrorBody
 from crosscheck.database import MAX_ID
 from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 from crosscheck.sources import service as source_service
@@ -19,7 +19,12 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"], responses=ERROR_RESPO
 SourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Source id")]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a source")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a source",
+    responses={409: {"model": ErrorBody, "description": "The name already names a source"}},
+)
 def create_source(source_in: SourceCreate, session: SessionDep) -> SourceRead:
     source = source_service.create(session=session, source_in=source_in)
     session.commit()
@@ -45,6 +50,6 @@ def list_sources(
     )
 
 
-@router.get("/{source_id}", summary="Get a source")
+@router.get("/{source_id:int}", summary="Get a source")
 def get_source(source_id: SourceId, session: SessionDep) -> SourceRead:
     return SourceRead.model_validate(source_service.get(session=session, source_id=source_id))

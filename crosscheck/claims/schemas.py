@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from crosscheck.database import DatabaseId
+from crosscheck.fields import NotBlank, RequestTime, StrictId
 from crosscheck.pagination import Page
 from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.schemas import SourceName, SourceRef
@@ -24,10 +25,14 @@ from crosscheck.textnorm import clean_text
 
 MAX_CLAIM_CHARS = 5_000
 
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-ClaimText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_CLAIM_CHARS)
-]
+SearchText = Annotated[str, StringConstraints(min_length=1, max_length=500), NotBlank]
+ClaimText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CLAIM_CHARS), NotBlank]
+
+
+def _visible(text: str) -> str:
+    if not text:  # nothing but control or invisible characters
+        raise ValueError("must contain visible characters")
+    return text
 
 
 class ClaimCreate(BaseModel):
@@ -39,18 +44,17 @@ class ClaimCreate(BaseModel):
         examples=["At least 3,000 North Korean soldiers are in eastern Russia."]
     )
     source: SourceName | None = Field(default=None, examples=["US National Security Council"])
-    source_id: DatabaseId | None = None
-    stated_at: datetime | None = None
+    source_id: StrictId | None = None
+    stated_at: RequestTime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     external_id: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-        | None
+        Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank] | None
     ) = None
 
     @field_validator("text")
     @classmethod
     def _clean(cls, value: str) -> str:
-        return clean_text(value)
+        return _visible(clean_text(value))
 
     @model_validator(mode="after")
     def _one_source(self) -> ClaimCreate:
@@ -65,8 +69,8 @@ class ClaimFilter(BaseModel):
     sources: Annotated[list[SourceName], Field(max_length=50)] | None = None
     source_ids: Annotated[list[DatabaseId], Field(max_length=50)] | None = None
     q: SearchText | None = Field(default=None, description="Text fragment, any case")
-    stated_from: datetime | None = None
-    stated_to: datetime | None = None
+    stated_from: RequestTime | None = None
+    stated_to: RequestTime | None = None
 
     @field_validator("stated_to")
     @classmethod

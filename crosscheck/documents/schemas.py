@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from crosscheck.claims.schemas import ClaimRead
+from crosscheck.fields import NotBlank, RequestTime, Trimmed
 from crosscheck.pagination import Page
 from crosscheck.sources.schemas import SourceName, SourceRef
 
@@ -20,13 +21,11 @@ class DocumentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DOCUMENT_CHARS)
-    ]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_DOCUMENT_CHARS), NotBlank]
     publisher: SourceName = Field(examples=["Business Standard"])
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    title: Annotated[str, StringConstraints(max_length=500), Trimmed] | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
-    published_at: datetime | None = None
+    published_at: RequestTime | None = None
 
     @field_validator("text")
     @classmethod

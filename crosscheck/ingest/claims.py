@@ -106,6 +106,9 @@ class ClaimBulkLoader:
         data: dict[str, Any] = dict(row.data)
         if self._default_source and "source" not in data and "source_id" not in data:
             data["source"] = self._default_source
+        source_id = data.get("source_id")
+        if isinstance(source_id, str) and source_id.strip().isdigit():  # a CSV cell is text
+            data["source_id"] = int(source_id)
         try:
             return ClaimCreate.model_validate(data)
         except ValidationError as exc:

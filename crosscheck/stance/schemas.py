@@ -9,6 +9,7 @@ from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crosscheck.fields import NotBlank
 from embeddings.encoder import Vectors
 
 
@@ -65,11 +66,11 @@ class StanceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    claim: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)
-    ] = Field(examples=["At least 3,000 North Korean soldiers are in Russia"])
+    claim: Annotated[str, StringConstraints(min_length=1, max_length=5_000), NotBlank] = Field(
+        examples=["At least 3,000 North Korean soldiers are in Russia"]
+    )
     evidence: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_EVIDENCE_CHARS)
+        str, StringConstraints(min_length=1, max_length=MAX_EVIDENCE_CHARS), NotBlank
     ] = Field(examples=["Russia's foreign ministry dismissed the reports as propaganda."])
 
 

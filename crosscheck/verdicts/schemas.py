@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimText
+from crosscheck.fields import RequestTime, StrictCount
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.stance.schemas import Stance, StanceJudgement
 from crosscheck.timelines.rules import chronological_key
@@ -80,7 +81,7 @@ class VerifyRequest(BaseModel):
         examples=["North Korean soldiers are in Russia"],
         description=f"The statement to verify (at most {MAX_CLAIM_CHARS} characters)",
     )
-    top_k: int | None = Field(
+    top_k: StrictCount | None = Field(
         default=None, ge=1, le=MAX_TOP_K, description="Nearest claims to weigh"
     )
     sources: Annotated[list[SourceName], Field(max_length=100)] | None = Field(
@@ -89,7 +90,7 @@ class VerifyRequest(BaseModel):
     exclude_sources: Annotated[list[SourceName], Field(max_length=100)] | None = Field(
         default=None, description="Never claims by these sources (names or aliases)"
     )
-    as_of: datetime | None = Field(
+    as_of: RequestTime | None = Field(
         default=None,
         examples=["2024-10-20T00:00:00Z"],
         description="Only what was known then: claims stated by this time (undated ones: stored "

@@ -145,7 +145,7 @@ def test_bad_claims_are_rejected_and_change_nothing(client: TestClient) -> None:
     )
     assert_error(
         client.post(
-            "/v1/claims", content=b"x" * 2_100_000, headers={"content-type": "application/json"}
+            "/v1/claims", content=b"x" * 4_100_000, headers={"content-type": "application/json"}
         ),
         413,
         "payload_too_large",

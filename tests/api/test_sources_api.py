@@ -48,7 +48,8 @@ def test_list_sources_paginates_and_filters(client: TestClient) -> None:
 
 def test_source_errors(client: TestClient) -> None:
     assert_error(client.get("/v1/sources/999"), 404, "source_not_found")
-    assert_error(client.get("/v1/sources/abc"), 422, "validation_error", "source_id")
+    assert_error(client.get("/v1/sources/abc"), 404, "not_found")  # ids are digits only
+    assert_error(client.get("/v1/sources/0"), 422, "validation_error", "source_id")
     assert_error(client.post("/v1/sources", json={"name": "  "}), 422, "validation_error", "name")
     assert_error(client.post("/v1/sources", json={"name": "X", "kind": "alien"}), 422, field="kind")
     assert_error(

@@ -1,0 +1,52 @@
+"""Field types for request models that refuse what lax parsing would silently coerce.
+
+Pydantic's lax mode reads JSON's ``false`` as the id 0, ``1.0`` or ``"1"`` as 1, and a number
+as a time (seconds since 1970); a client that sent those made a mistake we should report.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
+
+from crosscheck.database import MAX_ID
+
+# A row id in a request body: a JSON integer, nothing else (a query string's ids stay lax).
+StrictId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+# A count or size in a request body: a JSON integer, never a boolean, float or string.
+StrictCount = Annotated[int, Strict()]
+
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _time_not_number(value: object) -> object:
+    numeric = isinstance(value, str) and _NUMBER.fullmatch(value) is not None
+    if isinstance(value, bool | int | float) or numeric:
+        raise ValueError("must be an ISO 8601 date-time, not a number")
+    return value
+
+
+# A time in a request (body or query): ISO 8601 text (or a datetime, from GraphQL), never a
+# number that lax parsing would read as seconds since 1970.
+RequestTime = Annotated[datetime, BeforeValidator(_time_not_number)]
+
+
+def _trimmed(value: str) -> str:
+    return value.strip()
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# Text is trimmed of surrounding whitespace *after* its length is checked, so the maxima the
+# OpenAPI document states hold for what the client sent: use after StringConstraints.
+Trimmed = AfterValidator(_trimmed)
+NotBlank = AfterValidator(_not_blank)
