@@ -95,6 +95,16 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute(pragma)
         cursor.close()
 
+    @event.listens_for(engine, "savepoint")
+    def _take_the_write_lock_first(connection: Any, _name: str) -> None:
+        # Python's sqlite3 opens no transaction for a SAVEPOINT, so SQLite starts a deferred
+        # one: it reads, then fails at once with "database is locked" when it tries to write
+        # after another connection committed. BEGIN IMMEDIATE takes the write lock up front,
+        # waiting (busy_timeout) for it instead; only writers wait, readers go on (WAL).
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+
     return engine
 
 

@@ -61,8 +61,9 @@ def get_or_create(*, session: Session, name: str, kind: SourceKind = SourceKind.
     try:
         with session.begin_nested():
             return create(session=session, source_in=SourceCreate(name=clean_text(name), kind=kind))
-    except IntegrityError:
-        # Another writer created it between our lookup and insert.
+    except (IntegrityError, SourceNameTakenError):
+        # Another writer created it between our lookup and insert (seen by the check or the
+        # unique index, depending on who got the write lock first).
         raced = find_by_name(session=session, name=name)
         if raced is None:
             raise

@@ -16,7 +16,6 @@ from starlette.routing import Mount, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
-from api.graphql.schema import schema
 from crosscheck.access import service as key_service
 from crosscheck.access.models import Scope
 from crosscheck.access.schemas import ApiKeyCreate
@@ -90,10 +89,11 @@ def keyed(
     tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
 ) -> Iterator[KeyedApp]:
     """One app for the module, with a key of each scope and a revoked one; no lookup cache and
-    no rate limits, so that only the scope decides."""
+    no rate limits, so that only the scope decides; batches of up to five operations."""
     settings = _settings(
         tmp_path_factory.mktemp("access"),
         api_key_cache_seconds=0,
+        graphql_max_batch=5,
         rate_limit_read=None,
         rate_limit_write=None,
     )
@@ -205,10 +205,7 @@ def test_graphql_queries_need_read_and_mutations_write(keyed: KeyedApp) -> None:
     assert written.status_code == 200 and written.json().get("errors") is None
 
 
-def test_each_operation_of_a_batch_is_checked(
-    keyed: KeyedApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(schema.config, "batching_config", {"max_operations": 5})
+def test_each_operation_of_a_batch_is_checked(keyed: KeyedApp) -> None:
     batch = [{"query": QUERY}, {"query": MUTATION.replace("Harbour", "Port")}, {"query": QUERY}]
     response = _graphql(keyed.client, batch, keyed.keys["read"])
     assert response.status_code == 200
