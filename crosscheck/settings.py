@@ -140,7 +140,6 @@ class Settings(BaseSettings):
         description="Largest request body (declared or streamed) outside the bulk routes: 413 "
         "beyond; room for a 200,000-character document however its JSON escapes it",
     )
-    max_claim_chars: int = Field(default=5000, ge=10, le=1_000_000)
     graphql_max_depth: int = Field(
         default=10,
         ge=2,

@@ -1,8 +1,10 @@
 """Property-based fuzzing of every REST and GraphQL operation with schemathesis, in-process.
 
-The real app with the packaged model on a fresh SQLite file holding the demo scenarios; each
-operation gets schemathesis's default number of examples, and every response must be a
-documented status with a body matching the declared schema (never a 500).
+The real app with the packaged model on a fresh SQLite file holding the demo scenarios, set up
+as in production (an API key exists, so every call needs one); each operation gets
+schemathesis's default number of examples, sent with an admin key, and every response must be
+a documented status with a body matching the declared schema (never a 500). Schemathesis also
+sends each operation without a valid key and expects a 401.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
+from sqlalchemy.orm import Session
 
 from api.app import create_app
+from crosscheck.access import service as key_service
+from crosscheck.access.models import Scope
+from crosscheck.access.schemas import ApiKeyCreate
+from crosscheck.database import create_db_engine
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
@@ -30,12 +37,23 @@ pytestmark = pytest.mark.slow
 FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=list(HealthCheck))
 
 
+def _admin_key(database_url: str) -> str:
+    engine = create_db_engine(database_url)
+    try:
+        with Session(engine) as session:
+            key_in = ApiKeyCreate(name="fuzz", scope=Scope.ADMIN)
+            return key_service.create(session=session, key_in=key_in).key
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def fuzz_app(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[FastAPI]:
     """An app per test: schemathesis ends the app's lifespan (and so its runtime) after each."""
     folder = tmp_path
     url = f"sqlite:///{folder / 'crosscheck.db'}"
     upgrade(url)
+    admin_key = _admin_key(url)
     # Small pages keep a GraphQL query's nested verifications (a ClaimReview per claim) few.
     # Rate limits off: thousands of generated calls come from one client address.
     settings = Settings(
@@ -46,6 +64,7 @@ def fuzz_app(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[Fa
         rate_limit_write=None,
     )
     app = create_app(settings, encoder=encoder)
+    app.state.fuzz_headers = {"X-API-Key": admin_key}
     yield app
     asgi.shutdown_lifespans()  # schemathesis's pytest plugin does so too, after each test
 
@@ -66,7 +85,9 @@ def openapi_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
 
 @pytest.fixture
 def graphql_schema(fuzz_app: FastAPI) -> schemathesis.BaseSchema:
-    schema = schemathesis.graphql.from_asgi("/graphql", fuzz_app)
+    schema = schemathesis.graphql.from_asgi(
+        "/graphql", fuzz_app, headers=fuzz_app.state.fuzz_headers
+    )
     # Only the claims its mutations store: every claim in a page can fan out into a
     # verification, which the real model makes too slow for the time budget.
     _ready(fuzz_app, demo=False)
@@ -97,9 +118,12 @@ BULK_EXCLUDED = [*REST_EXCLUDED, schemathesis.checks.negative_data_rejection]
 
 @openapi.parametrize()
 @FUZZ_SETTINGS
-def test_rest_operations_answer_as_documented(case: schemathesis.Case) -> None:
+def test_rest_operations_answer_as_documented(case: schemathesis.Case, fuzz_app: FastAPI) -> None:
     bulk = case.operation.path.endswith("/bulk")
-    case.call_and_validate(excluded_checks=BULK_EXCLUDED if bulk else REST_EXCLUDED)
+    case.call_and_validate(
+        headers=fuzz_app.state.fuzz_headers,
+        excluded_checks=BULK_EXCLUDED if bulk else REST_EXCLUDED,
+    )
 
 
 def no_internal_errors(_ctx: object, response: schemathesis.Response, case: object) -> None:
@@ -124,5 +148,11 @@ GRAPHQL_EXCLUDED = [
 
 @graphql.parametrize()
 @FUZZ_SETTINGS
-def test_graphql_operations_answer_without_internal_errors(case: schemathesis.Case) -> None:
-    case.call_and_validate(excluded_checks=GRAPHQL_EXCLUDED, additional_checks=[no_internal_errors])
+def test_graphql_operations_answer_without_internal_errors(
+    case: schemathesis.Case, fuzz_app: FastAPI
+) -> None:
+    case.call_and_validate(
+        headers=fuzz_app.state.fuzz_headers,
+        excluded_checks=GRAPHQL_EXCLUDED,
+        additional_checks=[no_internal_errors],
+    )
