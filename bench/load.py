@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
+from wrk import REPORT_LUA, run_wrk
 
 from crosscheck.claims.models import Claim
 from crosscheck.migrations import upgrade
@@ -47,7 +48,8 @@ from crosscheck.textnorm import content_hash
 
 BIN = Path(sys.executable).parent
 
-WRK_SCRIPT = """
+WRK_SCRIPT = (
+    """
 local claims = %d
 local verify_every = %d
 local bodies = {%s}
@@ -67,27 +69,9 @@ function request()
   end
   return wrk.format("GET", "/v1/claims/" .. ((i * 7) %% claims + 1))
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests": %%d, "seconds": %%f, "p50": %%f, "p99": %%f, "connect": %%d, '
-    .. '"read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.connect, e.read, e.write, e.status, e.timeout))
-end
 """
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("installing wrk (apt)...", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)
-    if shutil.which("wrk") is None:
-        subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
-    return shutil.which("wrk") or "wrk"
+    + REPORT_LUA
+)
 
 
 def free_port() -> int:
@@ -201,30 +185,13 @@ def run_bulk_load(
 def run_reads(
     port: int, claims: int, queries: list[str], args: argparse.Namespace, work: Path
 ) -> dict[str, float]:
-    wrk = ensure_wrk()
     verify_every = round(1 / args.verify_share) if args.verify_share > 0 else 0
     bodies = ", ".join(json.dumps(json.dumps({"text": q})) for q in queries)
     script = work / "reads.lua"
     script.write_text(WRK_SCRIPT % (claims, verify_every, bodies))
-    completed = subprocess.run(
-        [
-            wrk,
-            f"-t{min(2, args.connections)}",
-            f"-c{args.connections}",
-            f"-d{args.duration}s",
-            "--timeout",
-            "30s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+    return run_wrk(
+        script, port=port, connections=args.connections, duration=args.duration, timeout="30s"
     )
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("WRKJSON "))
-    data: dict[str, float] = json.loads(line.removeprefix("WRKJSON "))
-    return data
 
 
 def stored_external_ids(database_url: str) -> dict[str, int]:
@@ -296,7 +263,7 @@ def main() -> int:
     stored = stored_external_ids(database_url)
     lost = [external for external, i in load.acknowledged.items() if stored.get(external) != i]
 
-    read_errors = int(sum(reads[k] for k in ("connect", "read", "write", "status", "timeout")))
+    read_errors = int(reads["errors"])
     rows = len(load.acknowledged)
     print(
         f"reads: {int(reads['requests']):,} requests, {read_errors} errors, "

@@ -51,6 +51,7 @@ from sqlalchemy import create_engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
+from wrk import REPORT_LUA, run_wrk
 
 from crosscheck.claims.models import Claim
 from crosscheck.migrations import upgrade
@@ -368,7 +369,8 @@ def bench_http(port: int, queries: Sequence[str], count: int) -> dict[str, float
     return {"p50": statistics.median(totals), "p99": pct(totals, 99), **p50}
 
 
-WRK_SCRIPT = """
+WRK_SCRIPT = (
+    """
 local bodies = {%s}
 local counter = 0
 wrk.method = "POST"
@@ -384,58 +386,22 @@ function request()
   i = i + 1
   return wrk.format(nil, "/v1/verify", nil, bodies[(i %% #bodies) + 1])
 end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRKJSON {"requests": %%d, "seconds": %%f, "p50": %%f, "p99": %%f, "connect": %%d, '
-    .. '"read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.connect, e.read, e.write, e.status, e.timeout))
-end
 """
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("installing wrk (apt)...", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)
-    if shutil.which("wrk") is None:
-        subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
-    return shutil.which("wrk") or "wrk"
+    + REPORT_LUA
+)
 
 
 def bench_load(
     port: int, queries: Sequence[str], connections: Sequence[int], duration: int, work: Path
 ) -> dict[int, dict[str, float]]:
-    wrk = ensure_wrk()
     bodies = ", ".join(json.dumps(json.dumps({"text": text})) for text in queries)
     script = work / "verify.lua"
     script.write_text(WRK_SCRIPT % bodies)
     results = {}
     print(f"{'conns':>5s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s}")
     for count in (1, *connections):
-        completed = subprocess.run(
-            [
-                wrk,
-                f"-t{min(2, count)}",
-                f"-c{count}",
-                f"-d{duration}s",
-                "--timeout",
-                "60s",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        line = next(x for x in completed.stdout.splitlines() if x.startswith("WRKJSON "))
-        data = json.loads(line.removeprefix("WRKJSON "))
-        errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+        data = run_wrk(script, port=port, connections=count, duration=duration, timeout="60s")
+        errors = int(data["errors"])
         rate = data["requests"] / data["seconds"]
         results[count] = {"rate": rate, "p50": data["p50"], "p99": data["p99"], "errors": errors}
         print(f"{count:5d} {rate:8.1f} {data['p50']:8.1f} {data['p99']:8.1f} {errors:7d}")
