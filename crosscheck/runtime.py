@@ -148,7 +148,14 @@ class Runtime:
     def close(self) -> None:
         """Save the index if it changed, stop the batchers, release database connections."""
         if self._claim_index is not None:
-            self._claim_index.save_if_dirty()
+            try:
+                self._claim_index.save_if_dirty()
+            except OSError as exc:  # a full or failing disk must not stop the shutdown
+                log.error(
+                    "index save on close failed (%s): the next start brings it up to date from "
+                    "the database",
+                    exc,
+                )
         for batcher in (self._batching, self._pair_batching):
             if batcher is not None:
                 batcher.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from crosscheck.cli.main import app
 from crosscheck.settings import get_settings
+from embeddings.faiss_index import FaissIndex
 
 
 @pytest.fixture
@@ -78,6 +80,38 @@ def test_load_reports_rejected_rows_to_a_file_that_can_be_fixed_and_loaded_again
     again = runner.invoke(app, ["load", str(fixed), "--report", str(cli_env / "r2.jsonl")])
     assert again.exit_code == 0, again.output
     assert "1 inserted, 0 already present, 0 rejected" in again.output
+
+
+def test_load_on_a_full_disk_says_so_and_a_rerun_goes_on(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["db", "upgrade"])
+    data = cli_env / "claims.jsonl"
+    data.write_text(
+        '{"text": "The dam held after the storm.", "source": "Water Board"}\n'
+        '{"text": "Two bridges closed on the river road.", "source": "Roads Agency"}\n'
+    )
+
+    def no_space(self: FaissIndex, directory: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    first = cli_env / "first.jsonl"
+    first.write_text('{"text": "The ferry ran on time all week.", "source": "Port Office"}\n')
+    assert runner.invoke(app, ["load", str(first)]).exit_code == 0  # a saved index to start from
+    monkeypatch.setattr(FaissIndex, "save", no_space)
+    full = runner.invoke(app, ["load", str(data)])
+    assert full.exit_code == 4, full.output
+    assert "Traceback" not in full.output, full.output[-3000:]
+    assert "storage is full" in full.output
+
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", f"sqlite:///{cli_env / 'cli.db'}")
+    monkeypatch.setenv("CROSSCHECK_INDEX_DIR", str(cli_env / "index"))
+    again = runner.invoke(app, ["load", str(data)])
+    assert again.exit_code == 0, again.output
+    assert "0 inserted, 2 already present, 0 rejected" in again.output
 
 
 def test_load_csv_with_a_default_source_and_from_stdin(cli_env: Path) -> None:

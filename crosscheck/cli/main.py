@@ -29,7 +29,7 @@ from crosscheck.cli.loading import STDIN, InputFile, load_inputs
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
-from crosscheck.errors import CrosscheckError
+from crosscheck.errors import CrosscheckError, StorageFullError, StorageUnavailableError
 from crosscheck.ingest import service as ingest_service
 from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
 from crosscheck.ingest.report import RejectionReport
@@ -40,6 +40,7 @@ from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
 from crosscheck.stance.batch import judge_stream
 from crosscheck.stance.engine import StanceEngine
+from crosscheck.storage import storage_failure
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest, verification_read
 from embeddings.encoder import SentenceTransformerEncoder
@@ -53,6 +54,9 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+
+# A full or failing disk: exit status 4, the rows committed before it stay.
+STORAGE_ERRORS = (StorageFullError, StorageUnavailableError)
 
 log = logging.getLogger("crosscheck.serve")
 console = Console(stderr=True)
@@ -260,7 +264,8 @@ def load(
     {"text", "publisher", "title"?, "url"?, "published_at"?} for documents.
     Unknown fields are rejected. schema.org ClaimReview JSON-LD (.jsonld, a .json file that is
     JSON-LD, or the JSON-LD scripts of an .html page) loads the reviewed claims, their claimants
-    and the ratings. Exit status: 0 all rows loaded, 3 some rejected, 2 bad usage.
+    and the ratings. Exit status: 0 all rows loaded, 3 some rejected, 2 bad usage, 4 the disk
+    is full or failing (what was committed stays; run it again to go on).
     """
     settings = _settings()
     try:
@@ -269,8 +274,8 @@ def load(
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from exc
     runtime = Runtime(settings)
-    runtime.start(load_judge=False)
     try:
+        runtime.start(load_judge=False)
         loaders = {
             row_kind: bulk_loader(
                 row_kind,
@@ -287,7 +292,16 @@ def load(
 
         with RejectionReport(report) as rejections:
             totals = load_inputs(loader_for, inputs, report=rejections, console=console)
-    except CrosscheckError as exc:
+    except (CrosscheckError, OSError, SQLAlchemyError) as exc:
+        failure = exc if isinstance(exc, STORAGE_ERRORS) else storage_failure(exc)
+        if failure is not None:
+            console.print(
+                f"[red]{failure.message}[/red]\nbatches committed before it are stored; run the "
+                "same command again once the disk is fixed: it goes on where it stopped"
+            )
+            raise typer.Exit(4) from exc
+        if not isinstance(exc, CrosscheckError):
+            raise
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(2) from exc
     finally:
