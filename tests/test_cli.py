@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from crosscheck.cli.main import app
 from crosscheck.settings import get_settings
-from embeddings.faiss_index import FaissIndex
+from embeddings.faiss_index import FaissIndex, saved_index_file
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_upgrade_demo_verify_reindex(cli_env: Path) -> None:
     assert then.exit_code == 0, then.output
     assert json.loads(then.stdout)["verdict"] == "contradicted"
 
-    (cli_env / "index" / "claims.faiss").unlink()
+    saved_index_file(cli_env / "index").unlink()
     rebuilt = runner.invoke(app, ["reindex"])
     assert rebuilt.exit_code == 0 and "34 claims" in rebuilt.output
 
