@@ -22,15 +22,11 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,14 +35,13 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
+from serving import free_port, server
 from wrk import REPORT_LUA, run_wrk
 
 from crosscheck.claims.models import Claim
 from crosscheck.migrations import upgrade
 from crosscheck.sources.models import Source
 from crosscheck.textnorm import content_hash
-
-BIN = Path(sys.executable).parent
 
 WRK_SCRIPT = (
     """
@@ -72,13 +67,6 @@ end
 """
     + REPORT_LUA
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def seed_store(database_url: str, rows: list[dict[str, str]]) -> None:
@@ -108,37 +96,6 @@ def seed_store(database_url: str, rows: list[dict[str, str]]) -> None:
             ],
         )
     engine.dispose()
-
-
-@contextmanager
-def server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "crosscheck"), "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 900
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: see {log}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise RuntimeError(f"server not ready: see {log}")
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @dataclass

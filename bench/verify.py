@@ -51,6 +51,7 @@ from sqlalchemy import create_engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
+from serving import server
 from wrk import REPORT_LUA, run_wrk
 
 from crosscheck.claims.models import Claim
@@ -64,7 +65,6 @@ from embeddings.encoder_onnx import OnnxEncoder
 from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 CHROMA_VERSION = "1.5.9"
 Matrix = npt.NDArray[np.float32]
 
@@ -303,32 +303,10 @@ def write_store(database_url: str, texts: Sequence[str]) -> None:
 
 
 @contextmanager
-def server(settings_env: dict[str, str], port: int, log: Path) -> Iterator[psutil.Process]:
-    env = {**os.environ, **settings_env, "CROSSCHECK_PORT": str(port)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "crosscheck"), "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 900
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: see {log}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise RuntimeError(f"server not ready: see {log}")
+def measured_server(settings_env: dict[str, str], port: int, log: Path) -> Iterator[psutil.Process]:
+    """The server of ``serving.server``, as a process whose memory can be read."""
+    with server({**os.environ, **settings_env}, port, log) as process:
         yield psutil.Process(process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def server_timing(header: str) -> dict[str, float]:
@@ -443,7 +421,7 @@ def bench_store_http(
             "CROSSCHECK_RATE_LIMIT_WRITE": "",
         }
         started = time.perf_counter()
-        with server(env, port, folder / "server.log") as process:
+        with measured_server(env, port, folder / "server.log") as process:
             ready = time.perf_counter() - started
             memory = process.memory_info().rss
             disk = database.stat().st_size + saved_index_file(folder / "index").stat().st_size

@@ -76,6 +76,29 @@ def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
+def run_in_batches(
+    process: Callable[[Sequence[Row]], list[RowResult]],
+    rows: Iterable[Row],
+    *,
+    batch_rows: int,
+    claim_index: ClaimIndex,
+    on_results: ResultsCallback | None,
+) -> LoadTotals:
+    """Feed ``rows`` to ``process`` a batch at a time, then save the index once: the plain
+    loop of loaders whose batches need no pipelining (documents, claim reviews)."""
+    totals = LoadTotals()
+    started = time.perf_counter()
+    for batch in batched(rows, batch_rows):
+        results = process(batch)
+        for result in results:
+            totals.count(result)
+        if on_results is not None:
+            on_results(batch, results)
+    claim_index.save_if_dirty()
+    totals.seconds = time.perf_counter() - started
+    return totals
+
+
 class ClaimBulkLoader:
     """Loads claim rows into the store and the index; safe to run again on the same rows."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,7 +12,7 @@ from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
 from crosscheck.indexing.service import ClaimIndex
-from crosscheck.ingest.claims import DEFAULT_BATCH_ROWS, ResultsCallback, batched
+from crosscheck.ingest.claims import DEFAULT_BATCH_ROWS, ResultsCallback, run_in_batches
 from crosscheck.ingest.results import LoadTotals, RowError, RowResult, RowStatus, error_from
 from crosscheck.ingest.rows import Row
 from crosscheck.metrics import count_rows
@@ -73,14 +72,10 @@ class DocumentBulkLoader:
         return results
 
     def run(self, rows: Iterable[Row], on_results: ResultsCallback | None = None) -> LoadTotals:
-        totals = LoadTotals()
-        started = time.perf_counter()
-        for batch in batched(rows, self.batch_rows):
-            results = self.process(batch)
-            for result in results:
-                totals.count(result)
-            if on_results is not None:
-                on_results(batch, results)
-        self._index.save_if_dirty()
-        totals.seconds = time.perf_counter() - started
-        return totals
+        return run_in_batches(
+            self.process,
+            rows,
+            batch_rows=self.batch_rows,
+            claim_index=self._index,
+            on_results=on_results,
+        )

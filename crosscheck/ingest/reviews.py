@@ -7,7 +7,6 @@ it, once per claim and review URL. A row is ``created`` when its claim or its ra
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crosscheck.database import retry_when_busy
 from crosscheck.errors import CrosscheckError
 from crosscheck.indexing.service import ClaimIndex
-from crosscheck.ingest.claims import ClaimBulkLoader, ResultsCallback, batched
+from crosscheck.ingest.claims import ClaimBulkLoader, ResultsCallback, run_in_batches
 from crosscheck.ingest.results import LoadTotals, RowError, RowResult, RowStatus, error_from
 from crosscheck.ingest.rows import Row
 from crosscheck.reviews import service as review_service
@@ -134,17 +133,13 @@ class ClaimReviewBulkLoader:
         return results
 
     def run(self, rows: Iterable[Row], on_results: ResultsCallback | None = None) -> LoadTotals:
-        totals = LoadTotals()
-        started = time.perf_counter()
-        for batch in batched(rows, self.batch_rows):
-            results = self.process(batch)
-            for result in results:
-                totals.count(result)
-            if on_results is not None:
-                on_results(batch, results)
-        self._index.save_if_dirty()
-        totals.seconds = time.perf_counter() - started
-        return totals
+        return run_in_batches(
+            self.process,
+            rows,
+            batch_rows=self.batch_rows,
+            claim_index=self._index,
+            on_results=on_results,
+        )
 
 
 def _claim_row(review: ImportedReview) -> dict[str, Any]:

@@ -1,3 +1,9 @@
+"""FAISS-specific behaviour: saved files, their metadata and checks, atomic writes, id digests.
+
+What every backend does (add, remove, search, ids) is tested once for all in
+``test_index_contract.py``, FAISS included.
+"""
+
 from __future__ import annotations
 
 import json
@@ -40,119 +46,6 @@ def _edit_metadata(directory: Path, **changes: object) -> None:
     metadata = json.loads(path.read_text())
     metadata.update(changes)
     path.write_text(json.dumps(metadata))
-
-
-def test_new_index_is_empty() -> None:
-    index = FaissIndex(DIM, model=MODEL)
-    assert index.dimension == DIM
-    assert index.model == MODEL
-    assert index.count() == 0
-    assert index.ids().tolist() == []
-
-
-def test_search_finds_each_vector_first_with_cosine_scores() -> None:
-    ids = [10, 20, 30, 40, 50]
-    index, vectors = _filled(ids)
-    scores, found = index.search(vectors, k=3)
-    assert found.shape == scores.shape == (5, 3)
-    assert found.dtype == np.int64
-    assert scores.dtype == np.float32
-    assert found[:, 0].tolist() == ids
-    np.testing.assert_allclose(scores[:, 0], 1.0, atol=1e-5)
-    expected = vectors @ vectors.T
-    for row, own in enumerate(ids):
-        assert np.all(np.diff(scores[row]) <= 1e-6), "scores must be best-first"
-        for column, claim_id in enumerate(found[row]):
-            assert scores[row, column] == pytest.approx(
-                expected[row, ids.index(claim_id)], abs=1e-5
-            )
-        assert own in found[row]
-
-
-def test_search_k_larger_than_count_returns_every_id() -> None:
-    index, vectors = _filled([1, 2, 3])
-    _, found = index.search(vectors[:1], k=10)
-    assert sorted(i for i in found[0].tolist() if i >= 0) == [1, 2, 3]
-    assert found.shape == (1, 10) and found[0].tolist().count(-1) == 7
-
-
-def test_ids_are_sorted() -> None:
-    index, _ = _filled([30, 10, 20])
-    assert index.ids().tolist() == [10, 20, 30]
-
-
-def test_readding_an_id_replaces_its_vector() -> None:
-    index, vectors = _filled([1, 2, 3])
-    replacement = -vectors[1:2]
-    index.add([2], replacement)
-    assert index.count() == 3
-    assert index.ids().tolist() == [1, 2, 3]
-    scores, found = index.search(replacement, k=1)
-    assert found[0, 0] == 2
-    assert scores[0, 0] == pytest.approx(1.0, abs=1e-5)
-    _, found_old = index.search(vectors[1:2], k=3)
-    assert found_old[0, -1] == 2
-
-
-def test_adding_nothing_is_a_no_op() -> None:
-    index, _ = _filled([1, 2])
-    index.add([], np.zeros((0, DIM), dtype=np.float32))
-    assert index.count() == 2
-
-
-def test_remove_returns_how_many_were_removed() -> None:
-    index, vectors = _filled([1, 2, 3, 4])
-    assert index.remove([2, 4, 99]) == 2
-    assert index.count() == 2
-    assert index.ids().tolist() == [1, 3]
-    _, found = index.search(vectors, k=4)
-    assert not set(found.ravel().tolist()) & {2, 4}
-
-
-def test_remove_nothing_or_unknown_returns_zero() -> None:
-    index, _ = _filled([1, 2])
-    assert index.remove([]) == 0
-    assert index.remove([7]) == 0
-    assert index.count() == 2
-
-
-@pytest.mark.parametrize("k", [0, 3])
-def test_search_on_empty_index_returns_minus_one_ids(k: int) -> None:
-    index = FaissIndex(DIM, model=MODEL)
-    scores, found = index.search(_unit_vectors(2), k=k)
-    assert found.shape == scores.shape == (2, k)
-    assert (found == -1).all()
-    assert (scores == 0).all()
-
-
-def test_search_accepts_a_single_vector() -> None:
-    index, vectors = _filled([5, 6])
-    _, found = index.search(vectors[1], k=1)
-    assert found.tolist() == [[6]]
-
-
-@pytest.mark.parametrize(
-    ("ids", "vectors"),
-    [
-        ([1, 2], np.zeros((2, DIM + 1), dtype=np.float32)),
-        ([1, 2], np.zeros((3, DIM), dtype=np.float32)),
-        ([1], np.zeros(DIM, dtype=np.float32)),
-        ([1, 2], np.zeros((2, DIM, 1), dtype=np.float32)),
-    ],
-)
-def test_add_with_wrong_shape_raises_value_error(
-    ids: list[int], vectors: npt.NDArray[np.float32]
-) -> None:
-    index = FaissIndex(DIM, model=MODEL)
-    with pytest.raises(ValueError, match=f"{DIM} dimensions"):
-        index.add(ids, vectors)
-    assert index.count() == 0
-
-
-def test_search_with_wrong_dimension_raises_value_error() -> None:
-    index, _ = _filled([1])
-    with pytest.raises(ValueError):
-        index.search(np.zeros((1, DIM - 1), dtype=np.float32), k=1)
 
 
 def test_save_writes_index_and_metadata(tmp_path: Path) -> None:
