@@ -115,7 +115,9 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Claims queued for one GraphQL subscriber; one further behind is dropped",
     )
-    encode_batch_size: int = Field(default=64, ge=1, le=4096)
+    encode_batch_size: int = Field(
+        default=64, ge=1, le=4096, description="Texts PyTorch encodes per forward pass (bulk work)"
+    )
     index_sync_seconds: float = Field(
         default=5.0,
         gt=0,
