@@ -18,6 +18,7 @@ from crosscheck.indexing.notifications import (
     track_backend_pids,
 )
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
+from crosscheck.languages.detection import LanguageSupport
 from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
 from crosscheck.stance.classifier import BatchingPairClassifier
@@ -109,6 +110,7 @@ class Runtime:
                     onnx_dir=settings.onnx_cache_dir / "stance-classifier",
                     onnx_max_batch=settings.onnx_max_batch,
                     judgement_cache_size=settings.judgement_cache_size,
+                    languages=LanguageSupport.of(settings.model_languages),
                 )
                 if self._judge.classifier is not None:
                     self._pair_batching = BatchingPairClassifier(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from crosscheck.access.rate_limits import parse_limits
 from embeddings.encoder import PACKAGED_MODEL
@@ -187,6 +187,11 @@ class Settings(BaseSettings):
         le=1.0,
         description="Cosine similarity from which two statements of one source are one timeline",
     )
+    model_languages: Annotated[list[str], NoDecode] = Field(
+        default=["en"],
+        description="Languages (ISO 639-1, comma-separated) the encoder and stance judge read; "
+        "a claim in another is answered with a notice, not a guess",
+    )
     instance_name: str = Field(
         default="crosscheck",
         min_length=1,
@@ -272,6 +277,19 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("model_languages", mode="before")
+    @classmethod
+    def _language_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            codes = [str(code).strip().lower() for code in value if str(code).strip()]
+            bad = [code for code in codes if not (code.isalpha() and 2 <= len(code) <= 3)]
+            if bad or not codes:
+                raise ValueError(f"expected ISO 639-1 codes such as 'en,de', got {value!r}")
+            return codes
+        return value
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

@@ -21,9 +21,10 @@ from crosscheck.stance.schemas import Stance
 from crosscheck.timelines import service as timeline_service
 from crosscheck.timelines.service import Timeline
 from crosscheck.verdicts import service as verdict_service
+from crosscheck.verdicts.evidence import Evidence
+from crosscheck.verdicts.positions import Position
 from crosscheck.verdicts.schemas import (
     MAX_TOP_K,
-    Evidence,
     Verdict,
     Verification,
     as_of_utc,
@@ -33,6 +34,11 @@ from crosscheck.verdicts.schemas import (
 SourceKindType = strawberry.enum(SourceKind, name="SourceKind")
 StanceType = strawberry.enum(Stance, name="Stance")
 VerdictType = strawberry.enum(Verdict, name="Verdict")
+PositionType = strawberry.enum(
+    Position,
+    name="SourcePosition",
+    description="Where a source stands now: one side, both (divided), or neither",
+)
 
 
 @strawberry.type(
@@ -228,9 +234,13 @@ class EvidenceType:
         "counts towards the verdict"
     )
     current: bool = strawberry.field(description="Not superseded: it counts towards the verdict")
+    counted: bool = strawberry.field(
+        description="The statement its source is counted by in the summary: a source counts "
+        "once, by its most confident current statement on its side"
+    )
 
     @classmethod
-    def from_result(cls, item: Evidence) -> EvidenceType:
+    def from_result(cls, item: Evidence, *, counted: bool = False) -> EvidenceType:
         return cls(
             claim=ClaimType.from_row(item.claim),
             stance=item.stance,
@@ -239,6 +249,7 @@ class EvidenceType:
             reasons=item.judgement.reasons,
             superseded_by=item.superseded_by.id if item.superseded_by else None,
             current=item.current,
+            counted=counted,
         )
 
 
@@ -287,6 +298,7 @@ class TimelineType:
 )
 class SourceTimelineType:
     source: SourceRefType
+    position: PositionType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
     statements: list[EvidenceType]
 
 
@@ -299,13 +311,30 @@ class OriginSummaryType:
     contradicting_origins: int
     corroborating_sources: list[SourceRefType]
     contradicting_sources: list[SourceRefType]
+    divided_sources: list[SourceRefType] = strawberry.field(
+        description="Sources whose current statements disagree with each other: shown, not "
+        "counted on either side"
+    )
     verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
+
+
+@strawberry.type(name="Notice", description="Something the reader must know besides the verdict")
+class NoticeType:
+    code: str = strawberry.field(
+        description="unsupported_language or unsupported_evidence_language"
+    )
+    message: str
+    field: str | None
 
 
 @strawberry.type(name="Verification", description="A verdict and the evidence behind it")
 class VerificationType:
     verdict: VerdictType  # type: ignore[valid-type]  # strawberry.enum returns the enum at runtime
     as_of: datetime | None
+    language: str | None = strawberry.field(
+        description="The claim's language (ISO 639-1) when the models do not read it"
+    )
+    notices: list[NoticeType]
     summary: OriginSummaryType
     corroborating: list[EvidenceType]
     contradicting: list[EvidenceType]
@@ -316,13 +345,21 @@ class VerificationType:
 
     @classmethod
     def from_result(cls, verification: Verification) -> VerificationType:
-        def group(stance: Stance) -> list[EvidenceType]:
-            return [EvidenceType.from_result(e) for e in verification.with_stance(stance)]
+        def evidence(item: Evidence) -> EvidenceType:
+            return EvidenceType.from_result(item, counted=verification.is_counted(item))
 
-        read = verification_read(verification).summary
+        def group(stance: Stance) -> list[EvidenceType]:
+            return [evidence(item) for item in verification.with_stance(stance)]
+
+        answer = verification_read(verification)
+        read = answer.summary
         return cls(
             verdict=verification.verdict,
             as_of=verification.as_of,
+            language=answer.language,
+            notices=[
+                NoticeType(code=n.code, message=n.message, field=n.field) for n in answer.notices
+            ],
             summary=OriginSummaryType(
                 corroborating_origins=read.corroborating_origins,
                 contradicting_origins=read.contradicting_origins,
@@ -332,6 +369,7 @@ class VerificationType:
                 contradicting_sources=[
                     SourceRefType(id=s.id, name=s.name) for s in read.contradicting_sources
                 ],
+                divided_sources=[SourceRefType(id=s.id, name=s.name) for s in read.divided_sources],
                 verdict=read.verdict,
             ),
             corroborating=group(Stance.CORROBORATES),
@@ -342,7 +380,8 @@ class VerificationType:
                     source=SourceRefType(
                         id=items[0].claim.source.id, name=items[0].claim.source.name
                     ),
-                    statements=[EvidenceType.from_result(item) for item in items],
+                    position=verification.position_of(items[0].claim.source_id),
+                    statements=[evidence(item) for item in items],
                 )
                 for items in verification.by_source()
             ],

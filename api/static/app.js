@@ -61,7 +61,7 @@
     return asOfInput.value ? `${asOfInput.value}T23:59:59Z` : null;
   }
 
-  function statementItem(item) {
+  function statementItem(item, counts) {
     const claim = item.claim;
     const open = el("button", { text: claim.text, className: "statement", attrs: { type: "button", "aria-describedby": `meta-${claim.id}` } });
     open.addEventListener("click", () => showTimeline(claim.id, open));
@@ -72,6 +72,8 @@
     const entry = el("li", { className: item.superseded_by ? "superseded" : "" }, [open, meta]);
     if (item.superseded_by) {
       entry.append(el("p", {}, [el("span", { text: "Superseded", className: "tag" }), document.createTextNode(" by a newer statement of the same source; it no longer counts.")]));
+    } else if (counts && !item.counted) {
+      entry.append(el("p", {}, [el("span", { text: "Not counted again", className: "tag" }), document.createTextNode(" its source counts once, by its most confident statement here.")]));
     }
     const reasons = el("ul", { className: "reasons", attrs: { "aria-label": "Reasons" } });
     for (const reason of item.reasons) reasons.append(el("li", { text: reason }));
@@ -79,7 +81,7 @@
     return entry;
   }
 
-  function renderSide(container, items, order) {
+  function renderSide(container, items, order, counts) {
     container.replaceChildren();
     if (!items.length) {
       container.append(el("p", { text: "No statement." }));
@@ -94,7 +96,7 @@
     }
     for (const { source, items: said } of groups.values()) {
       if (!said.length) continue;
-      const list = el("ul", { className: "statements" }, said.map(statementItem));
+      const list = el("ul", { className: "statements" }, said.map((item) => statementItem(item, counts)));
       container.append(el("article", { className: "source", attrs: { "aria-label": source.name } }, [el("h4", { text: source.name }), list]));
     }
   }
@@ -109,14 +111,21 @@
     verdict.textContent = answer.verdict;
     verdict.className = `verdict ${answer.verdict}`;
     const when = answer.as_of ? ` as of ${dates.format(new Date(answer.as_of))}` : "";
-    const text = `${plural(summary.corroborating_origins, "independent source corroborates", "independent sources corroborate")}, ${plural(summary.contradicting_origins, "contradicts", "contradict")}${when}.`;
+    const divided = summary.divided_sources.length
+      ? ` ${plural(summary.divided_sources.length, "source says", "sources say")} both (${summary.divided_sources.map((s) => s.name).join(", ")}), counted on neither side.`
+      : "";
+    const text = `${plural(summary.corroborating_origins, "independent source corroborates", "independent sources corroborate")}, ${plural(summary.contradicting_origins, "contradicts", "contradict")}${when}.${divided}`;
     $("summary").textContent = text;
-    renderSide($("corroborating"), answer.corroborating, summary.corroborating_sources);
-    renderSide($("contradicting"), answer.contradicting, summary.contradicting_sources);
-    renderSide($("related"), answer.related, []);
+    const notices = $("notices");
+    notices.replaceChildren(...answer.notices.map((notice) => el("li", { text: notice.message })));
+    notices.hidden = !answer.notices.length;
+    renderSide($("corroborating"), answer.corroborating, summary.corroborating_sources, true);
+    renderSide($("contradicting"), answer.contradicting, summary.contradicting_sources, true);
+    renderSide($("related"), answer.related, [], false);
     timeline.hidden = true;
     results.hidden = false;
-    say(`Verdict: ${answer.verdict}. ${text}`, false, true);
+    const notes = answer.notices.map((notice) => ` ${notice.message}.`).join("");
+    say(`Verdict: ${answer.verdict}. ${text}${notes}`, false, true);
   }
 
   async function run(work) {

@@ -35,11 +35,12 @@ from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
 from crosscheck.ingest.report import RejectionReport
 from crosscheck.ingest.results import LoadTotals
 from crosscheck.ingest.rows import InputFormat, detect_format, sniff_json_ld
+from crosscheck.languages.detection import LanguageSupport
 from crosscheck.logs import configure_logging
 from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
 from crosscheck.stance.batch import judge_stream
-from crosscheck.stance.engine import StanceEngine
+from crosscheck.stance.engine import DEFAULT_OVERRIDES, StanceEngine
 from crosscheck.storage import storage_failure
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest, verification_read
@@ -433,6 +434,7 @@ def _stance_engine(settings: Settings) -> StanceEngine:
         settings.stance_model_dir,
         related_threshold=settings.related_threshold,
         nli_model=settings.nli_model,
+        languages=LanguageSupport.of(settings.model_languages),
     )
 
 
@@ -464,16 +466,27 @@ def train_stance(
         Path, typer.Option(exists=True, file_okay=False, help="Folder with fnc1/, sick/, emergent/")
     ],
     output: Annotated[Path, typer.Option(help="Where the artifacts go")] = DEFAULT_STANCE_MODEL,
-    epochs: Annotated[int, typer.Option(min=1, max=10)] = 2,
+    epochs: Annotated[int, typer.Option(min=1, max=10)] = 1,
     max_pairs: Annotated[
         int | None, typer.Option(min=10, help="Train on a sample (smoke runs)")
     ] = None,
+    score_only: Annotated[
+        bool,
+        typer.Option(
+            "--score-only", help="Keep the trained artifacts in OUTPUT; rescore them on dev"
+        ),
+    ] = False,
 ) -> None:
     """Train the stance model on the benchmarks' training data; score it on the dev splits."""
     # Training needs scikit-learn and the benchmark readers; serving does not.
-    from crosscheck.stance.training.datasets import load_all
-    from crosscheck.stance.training.evaluate import evaluate
-    from crosscheck.stance.training.model_card import write_model_card
+    from crosscheck.stance.training.corpus import dev_pairs
+    from crosscheck.stance.training.evaluate import (
+        judge_all,
+        rule_scores,
+        score,
+        with_rule_precision,
+    )
+    from crosscheck.stance.training.model_card import write_model_card, write_rule_precision
     from crosscheck.stance.training.train import TrainingOptions, train
 
     settings = _settings()
@@ -485,14 +498,28 @@ def train_stance(
         epochs=epochs,
         max_pairs=max_pairs,
     )
-    facts = train(options, encoder)
+    if score_only:
+        metadata = output / "metadata.json"
+        if not metadata.is_file():
+            console.print(f"[red]--score-only: no trained artifacts in {output}[/red]")
+            raise typer.Exit(2)
+        facts = json.loads(metadata.read_text())["training"]
+    else:
+        facts = train(options, encoder)
     engine = StanceEngine.from_directory(
         encoder, output, related_threshold=settings.related_threshold
     )
-    dev = [pair for pair in load_all(data_dir) if pair.split == "dev"]
+    # Every rule is measured; rules.json then enables those that gain right answers.
+    engine.overrides = DEFAULT_OVERRIDES
+    dev = dev_pairs(data_dir, preparer=engine.preparer)
     if max_pairs is not None:
         dev = dev[: max(10, max_pairs // 4)]
-    scores = evaluate(engine, dev)
+    started = time.perf_counter()
+    judged = judge_all(engine, dev)
+    # Each rule's confidence is weighed by how often it was right on dev (rules.json).
+    precision = {name: rule.precision for name, rule in rule_scores(judged).items()}
+    scores = score(with_rule_precision(judged, precision), seconds=time.perf_counter() - started)
+    write_rule_precision(output, scores)
     write_model_card(output, facts=facts, scores=scores, base_model=encoder.model_name)
     out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
 

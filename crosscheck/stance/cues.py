@@ -38,7 +38,6 @@ DENIAL_CUES = (
     "nonsense",
     "retracted",
     "retract",
-    "no evidence",
     "not true",
 )
 NEGATION_CUES = ("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without")

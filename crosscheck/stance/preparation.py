@@ -33,6 +33,7 @@ class PreparedPair:
     selected: list[Sentence]
     selected_similarities: list[float]
     signals: RelatednessSignals
+    sentence_count: int
 
     @property
     def selected_text(self) -> str:
@@ -123,6 +124,7 @@ class EvidencePreparer:
                     selected=selected,
                     selected_similarities=scores,
                     signals=relatedness_signals(claim, evidence, similarities),
+                    sentence_count=len(sentences),
                 )
             )
         return prepared

@@ -111,6 +111,20 @@ class Quantity:
     def counts_same_thing(self, other: Quantity) -> bool:
         return bool(self.units & other.units)
 
+    def supports(self, claimed: Quantity) -> bool:
+        """Whether this figure, as evidence, establishes ``claimed``: it lies within the claimed
+        range (give or take rounding), or both are estimates of about the same value.
+
+        "At least 1,500" is compatible with "3,000" but does not establish it.
+        """
+        if not self.overlaps(claimed):
+            return False
+        if self.low >= claimed.low * 0.95 and self.high <= claimed.high * 1.05:
+            return True
+        estimates = all(math.isfinite(q.high) and q.low > 0 for q in (self, claimed))
+        centre, claimed_centre = (self.low + self.high) / 2, (claimed.low + claimed.high) / 2
+        return estimates and abs(centre - claimed_centre) <= 0.15 * claimed_centre
+
 
 def _singular(word: str) -> str:
     if word.endswith("ies"):
@@ -254,10 +268,10 @@ def find_conflict(claim: str, evidence: str) -> QuantityConflict | None:
 
 
 def find_agreement(claim: str, evidence: str) -> tuple[Quantity, Quantity] | None:
-    """A figure in ``claim`` that a figure for the same thing in ``evidence`` agrees with."""
+    """A figure in ``claim`` that a figure for the same thing in ``evidence`` establishes."""
     stated = extract_quantities(evidence)
     for claimed in extract_quantities(claim):
         for quantity in stated:
-            if quantity.counts_same_thing(claimed) and claimed.overlaps(quantity):
+            if quantity.counts_same_thing(claimed) and quantity.supports(claimed):
                 return claimed, quantity
     return None

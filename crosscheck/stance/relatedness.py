@@ -76,20 +76,53 @@ class RelatednessModel:
         score = float(np.dot(self.coefficients, signals.vector())) + self.intercept
         return 1.0 / (1.0 + math.exp(-score))
 
+    def payload(self) -> dict[str, object]:
+        return {"coefficients": self.coefficients, "intercept": self.intercept}
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, object]) -> RelatednessModel:
+        coefficients = payload["coefficients"]
+        if not isinstance(coefficients, list):
+            raise ValueError("relatedness coefficients must be a list")
+        return cls(
+            coefficients=[float(c) for c in coefficients],
+            intercept=float(str(payload["intercept"])),
+        )
+
+
+# Evidence of at most this many sentences is a statement (or a short passage), read whole and
+# weighed by the statement model; longer evidence is an article.
+STATEMENT_SENTENCES = 5
+
+
+@dataclass(frozen=True)
+class Relatedness:
+    """One model for claims against articles (FNC-1) and one for claims against statements."""
+
+    article: RelatednessModel
+    statement: RelatednessModel
+
+    def probability(self, signals: RelatednessSignals, *, sentences: int) -> float:
+        model = self.statement if sentences <= STATEMENT_SENTENCES else self.article
+        return model.probability(signals)
+
     def save(self, path: Path) -> None:
         payload = {
             "features": FEATURES,
-            "coefficients": self.coefficients,
-            "intercept": self.intercept,
+            "article": self.article.payload(),
+            "statement": self.statement.payload(),
         }
         path.write_text(json.dumps(payload, indent=2))
 
     @classmethod
-    def load(cls, path: Path) -> RelatednessModel:
+    def load(cls, path: Path) -> Relatedness:
         payload = json.loads(path.read_text())
         if tuple(payload["features"]) != FEATURES:
             raise ValueError(f"{path} was trained on other features: {payload['features']}")
+        if "article" not in payload:  # one model for both kinds of evidence
+            single = RelatednessModel.from_payload(payload)
+            return cls(article=single, statement=single)
         return cls(
-            coefficients=[float(c) for c in payload["coefficients"]],
-            intercept=float(payload["intercept"]),
+            article=RelatednessModel.from_payload(payload["article"]),
+            statement=RelatednessModel.from_payload(payload["statement"]),
         )

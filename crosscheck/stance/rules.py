@@ -5,6 +5,7 @@ from __future__ import annotations
 from crosscheck.stance.cues import find_cues
 from crosscheck.stance.quantities import find_agreement, find_conflict
 from crosscheck.stance.schemas import Stance, StanceJudgement
+from crosscheck.stance.scope import unconfirmed_content
 
 
 def _quoted(words: list[str]) -> str:
@@ -48,6 +49,17 @@ class RuleStanceJudge:
             )
 
         claim_cues, evidence_cues = find_cues(claim), find_cues(evidence)
+        unconfirmed = unconfirmed_content(evidence)
+        if unconfirmed and not unconfirmed_content(claim):
+            # "There is no evidence that X" leaves X open: absence of evidence, not a denial.
+            return StanceJudgement(
+                Stance.DISCUSSES,
+                _bounded(0.5 + 0.3 * closeness),
+                [
+                    related,
+                    f"says it is not confirmed ('{unconfirmed[0].cue}'), not that it is false",
+                ],
+            )
         if claim_cues.negative != evidence_cues.negative:
             if evidence_cues.negative:
                 cues = _quoted(evidence_cues.polarity_words)

@@ -10,6 +10,7 @@ from typing import Annotated, Protocol
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crosscheck.fields import NotBlank
+from crosscheck.languages.detection import LanguageSupport
 from embeddings.encoder import Vectors
 
 
@@ -37,10 +38,21 @@ class StanceJudgement:
     confidence: float
     reasons: list[str] = field(default_factory=list)
     spans: list[EvidenceSpan] = field(default_factory=list)
+    # The scoped rule that overruled the judge, if one did (see stance/overrides.py), and the
+    # judge's own stance then.
+    rule: str | None = None
+    overruled: Stance | None = None
+    # What the confidence was made from: the judge's calibrated probability of this stance and
+    # the probability that the evidence is about the claim at all (None for rules alone).
+    judge_probability: float | None = None
+    related_probability: float | None = None
 
 
 class StanceJudge(Protocol):
     """Decides how each piece of evidence stands towards a claim."""
+
+    # The languages it reads; text in others is reported, not judged.
+    languages: LanguageSupport
 
     def judge_many(
         self,

@@ -9,12 +9,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimText
 from crosscheck.fields import RequestTime, StrictCount
 from crosscheck.sources.schemas import SourceName, SourceRef
-from crosscheck.stance.schemas import Stance, StanceJudgement
+from crosscheck.stance.schemas import Stance
 from crosscheck.timelines.rules import chronological_key
+from crosscheck.verdicts.evidence import Evidence
+from crosscheck.verdicts.positions import Position, SourcePosition
 
 
 class Verdict(enum.StrEnum):
@@ -25,22 +26,12 @@ class Verdict(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A stored claim near the verified one, how it stands towards it, and whether its source
-    has since said something newer on the matter (then it no longer counts)."""
+class Notice:
+    """Something the answer must say besides its verdict (a language the models do not read)."""
 
-    claim: Claim
-    similarity: float
-    judgement: StanceJudgement
-    superseded_by: Claim | None = None
-
-    @property
-    def stance(self) -> Stance:
-        return self.judgement.stance
-
-    @property
-    def current(self) -> bool:
-        return self.superseded_by is None
+    code: str
+    message: str
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +39,11 @@ class Verification:
     verdict: Verdict
     evidence: list[Evidence] = field(default_factory=list)
     as_of: datetime | None = None
+    # Where each source stands (a source counts once), by source id.
+    positions: dict[int, SourcePosition] = field(default_factory=dict)
+    # The claim's language when the models do not read it; notices for the reader.
+    language: str | None = None
+    notices: list[Notice] = field(default_factory=list)
     # Milliseconds per step (encode, search, fetch, judge), reported as a Server-Timing header.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -55,8 +51,16 @@ class Verification:
         return [item for item in self.evidence if item.stance is stance]
 
     def counted(self, stance: Stance) -> list[Evidence]:
-        """Evidence with this stance that counts: not superseded."""
-        return [item for item in self.with_stance(stance) if item.current]
+        """The statements that count on this side: one per source that takes it."""
+        return [item for item in self.with_stance(stance) if self.is_counted(item)]
+
+    def is_counted(self, item: Evidence) -> bool:
+        position = self.positions.get(item.claim.source_id)
+        return position is not None and position.counted_claim_id == item.claim.id
+
+    def position_of(self, source_id: int) -> Position:
+        position = self.positions.get(source_id)
+        return position.position if position is not None else Position.NONE
 
     def by_source(self) -> list[list[Evidence]]:
         """Every statement weighed, grouped by source (first seen first), oldest first."""
@@ -131,6 +135,12 @@ class EvidenceRead(BaseModel):
         description="A newer statement by the same source on the matter: this one no longer "
         "counts towards the verdict",
     )
+    counted: bool = Field(
+        default=False,
+        description="The statement its source is counted by in the summary: a source counts "
+        "once, by its most confident current statement on its side; its others are listed, "
+        "not counted",
+    )
 
 
 class TimelineStatementRead(BaseModel):
@@ -148,22 +158,48 @@ class SourceTimelineRead(BaseModel):
     """A source's statements weighed by the verification, oldest first."""
 
     source: SourceRef
+    position: Position = Field(
+        description="Where the source stands now: corroborates, contradicts, divided (its "
+        "current statements take both sides), or none (none takes a side)"
+    )
     statements: list[TimelineStatementRead]
 
 
 class OriginSummary(BaseModel):
-    """Independent origins on each side: a source counts once, however many outlets relay it."""
+    """Independent origins on each side: a source counts once, however many outlets relay it
+    and however many of its statements agree; a divided source counts on neither side."""
 
     corroborating_origins: int
     contradicting_origins: int
     corroborating_sources: list[SourceRef]
     contradicting_sources: list[SourceRef]
+    divided_sources: list[SourceRef] = Field(
+        description="Sources whose current statements disagree with each other: shown, not "
+        "counted on either side"
+    )
     verdict: Verdict
+
+
+class NoticeRead(BaseModel):
+    """Something the reader must know besides the verdict."""
+
+    code: str = Field(
+        description="unsupported_language: the claim is in a language the models do not read; "
+        "unsupported_evidence_language: nearby statements in such languages were not weighed"
+    )
+    message: str
+    field: str | None = Field(default=None, description="The request field it concerns")
 
 
 class VerificationRead(BaseModel):
     verdict: Verdict
     as_of: datetime | None = Field(description="The time the answer keeps to, if one was asked")
+    language: str | None = Field(
+        default=None,
+        description="The claim's language (ISO 639-1) when it is one the models do not read; "
+        "the verdict is then unverified and a notice says why",
+    )
+    notices: list[NoticeRead] = Field(default_factory=list)
     summary: OriginSummary
     corroborating: list[EvidenceRead] = Field(
         description="Claims that support the statement; superseded ones last"
@@ -180,7 +216,7 @@ class VerificationRead(BaseModel):
     )
 
 
-def evidence_read(item: Evidence) -> EvidenceRead:
+def evidence_read(item: Evidence, *, counted: bool = False) -> EvidenceRead:
     return EvidenceRead(
         claim=EvidenceClaim.model_validate(item.claim),
         stance=item.stance,
@@ -188,12 +224,14 @@ def evidence_read(item: Evidence) -> EvidenceRead:
         confidence=item.judgement.confidence,
         reasons=item.judgement.reasons,
         superseded_by=item.superseded_by.id if item.superseded_by else None,
+        counted=counted,
     )
 
 
-def source_timeline_read(items: list[Evidence]) -> SourceTimelineRead:
+def source_timeline_read(items: list[Evidence], position: Position) -> SourceTimelineRead:
     return SourceTimelineRead(
         source=SourceRef.model_validate(items[0].claim.source),
+        position=position,
         statements=[
             TimelineStatementRead(
                 claim=EvidenceClaim.model_validate(item.claim),
@@ -212,27 +250,40 @@ def verification_read(verification: Verification) -> VerificationRead:
     """The response form of a verification, evidence grouped by stance, best first."""
 
     def group(stance: Stance) -> list[EvidenceRead]:
-        return [evidence_read(item) for item in verification.with_stance(stance)]
+        return [
+            evidence_read(item, counted=verification.is_counted(item))
+            for item in verification.with_stance(stance)
+        ]
 
-    def origins(stance: Stance) -> list[SourceRef]:
+    def sources(position: Position) -> list[SourceRef]:
         seen: dict[int, SourceRef] = {}
-        for item in verification.counted(stance):
-            seen.setdefault(item.claim.source_id, SourceRef.model_validate(item.claim.source))
+        for item in verification.evidence:
+            if verification.position_of(item.claim.source_id) is position:
+                seen.setdefault(item.claim.source_id, SourceRef.model_validate(item.claim.source))
         return list(seen.values())
 
-    corroborating, contradicting = origins(Stance.CORROBORATES), origins(Stance.CONTRADICTS)
+    corroborating = sources(Position.CORROBORATES)
+    contradicting = sources(Position.CONTRADICTS)
     return VerificationRead(
         verdict=verification.verdict,
         as_of=verification.as_of,
+        language=verification.language,
+        notices=[
+            NoticeRead(code=n.code, message=n.message, field=n.field) for n in verification.notices
+        ],
         summary=OriginSummary(
             corroborating_origins=len(corroborating),
             contradicting_origins=len(contradicting),
             corroborating_sources=corroborating,
             contradicting_sources=contradicting,
+            divided_sources=sources(Position.DIVIDED),
             verdict=verification.verdict,
         ),
         corroborating=group(Stance.CORROBORATES),
         contradicting=group(Stance.CONTRADICTS),
         related=group(Stance.DISCUSSES),
-        timelines=[source_timeline_read(items) for items in verification.by_source()],
+        timelines=[
+            source_timeline_read(items, verification.position_of(items[0].claim.source_id))
+            for items in verification.by_source()
+        ],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,8 +16,10 @@ from crosscheck.sources import service as source_service
 from crosscheck.stance.schemas import Stance, StanceJudge
 from crosscheck.timelines.rules import known_by
 from crosscheck.timelines.service import StatementHistory
+from crosscheck.verdicts.evidence import Evidence
+from crosscheck.verdicts.notices import unread_evidence_notice, unsupported_claim_notice
+from crosscheck.verdicts.positions import Position, SourcePosition, source_positions
 from crosscheck.verdicts.schemas import (
-    Evidence,
     Verdict,
     Verification,
     VerifyRequest,
@@ -27,11 +29,11 @@ from crosscheck.verdicts.supersession import with_successors
 from embeddings.encoder import Vectors
 
 
-def overall_verdict(evidence: Sequence[Evidence]) -> Verdict:
-    """Corroborated or contradicted when only one side has current evidence, contested when
-    both do; superseded statements do not count."""
-    stances = {item.stance for item in evidence if item.current}
-    supported, opposed = Stance.CORROBORATES in stances, Stance.CONTRADICTS in stances
+def overall_verdict(positions: Collection[SourcePosition]) -> Verdict:
+    """Corroborated or contradicted when the sources that take a side all take one, contested
+    when sources take both; a source counts once, by its current position."""
+    stands = {position.position for position in positions}
+    supported, opposed = Position.CORROBORATES in stands, Position.CONTRADICTS in stands
     if supported and opposed:
         return Verdict.CONTESTED
     if supported:
@@ -152,6 +154,15 @@ def _verify(
     timeline_similarity: float,
 ) -> Verification:
     timings: dict[str, float] = {}
+    language = judge.languages.unsupported(text)
+    if language is not None:
+        return Verification(
+            verdict=Verdict.UNVERIFIED,
+            as_of=as_of,
+            language=language.code,
+            notices=[unsupported_claim_notice(language.code)],
+            timings=timings,
+        )
     with _timed(timings, "encode"):
         query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
@@ -165,6 +176,8 @@ def _verify(
         as_of=as_of,
         timings=timings,
     )
+    unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
+    nearest = [(claim, score) for claim, score in nearest if claim not in unread]
     with _timed(timings, "judge"):
         stored = claim_index.vectors([claim.id for claim, _ in nearest])
         known = {claim.text: stored[claim.id] for claim, _ in nearest if claim.id in stored}
@@ -190,8 +203,14 @@ def _verify(
             exclude_claims=exclude_claims,
         )
     weighed.sort(key=lambda item: (not item.current, -item.judgement.confidence, -item.similarity))
+    positions = source_positions(weighed)
     return Verification(
-        verdict=overall_verdict(weighed), evidence=weighed, as_of=as_of, timings=timings
+        verdict=overall_verdict(positions.values()),
+        evidence=weighed,
+        as_of=as_of,
+        positions=positions,
+        notices=[unread_evidence_notice(unread)] if unread else [],
+        timings=timings,
     )
 
 

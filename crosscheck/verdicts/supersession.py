@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 
 from crosscheck.stance.schemas import StanceJudge
 from crosscheck.timelines.service import StatementHistory, vectors_of
-from crosscheck.verdicts.schemas import Evidence
+from crosscheck.verdicts.evidence import Evidence
 from embeddings.encoder import Vectors
 
 

@@ -16,7 +16,7 @@ from crosscheck.claims import service as claim_service
 from crosscheck.claims.schemas import ClaimRead
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.stance.schemas import Stance, StanceJudge
-from crosscheck.verdicts.schemas import Evidence
+from crosscheck.verdicts.evidence import Evidence
 from embeddings.encoder import Vectors
 
 

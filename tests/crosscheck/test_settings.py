@@ -167,3 +167,19 @@ def test_pgvector_beside_sqlite_needs_a_postgresql_url(monkeypatch: pytest.Monke
     settings = Settings()
     assert settings.database_url.startswith("sqlite")
     assert settings.vector_url == "postgresql+psycopg://postgres@vec/v"
+
+
+def test_model_languages_are_read_as_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().model_languages == ["en"]
+    monkeypatch.setenv("CROSSCHECK_MODEL_LANGUAGES", "EN, de")
+    assert Settings().model_languages == ["en", "de"]
+
+
+@pytest.mark.parametrize("value", ["", "english", "e1", " , "])
+def test_bad_model_languages_fail_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CROSSCHECK_MODEL_LANGUAGES", value)
+    with pytest.raises(ValidationError) as failure:
+        Settings()
+    assert _error_fields(failure.value) == ["model_languages"]

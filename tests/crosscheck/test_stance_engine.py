@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from crosscheck.stance.engine import StanceEngine
+import json
+from pathlib import Path
+
+from crosscheck.stance.engine import (
+    DEFAULT_OVERRIDES,
+    StanceEngine,
+    load_enabled_rules,
+    load_rule_precision,
+)
 from crosscheck.stance.schemas import Stance
 
 CLAIM = "At least 3,000 North Korean soldiers are in Russia."
@@ -89,3 +97,46 @@ def test_judging_in_a_batch_matches_one_at_a_time(stance_engine: StanceEngine) -
     batch = stance_engine.judge_many(CLAIM, evidences)
     single = [stance_engine.judge(claim=CLAIM, evidence=e) for e in evidences]
     assert [j.stance for j in batch] == [j.stance for j in single]
+
+
+def test_rules_json_enables_only_the_rules_that_earned_their_place(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    assert load_enabled_rules(path) == DEFAULT_OVERRIDES
+    path.write_text(
+        json.dumps(
+            {
+                "number_conflict": {"fired": 9, "precision": 0.8, "net_gain": 4, "enabled": True},
+                "numbers_agree": {"fired": 9, "precision": 0.1, "net_gain": -5, "enabled": False},
+                "retired_rule": {"fired": 1, "precision": 1.0, "net_gain": 1, "enabled": True},
+            }
+        )
+    )
+    assert load_enabled_rules(path) == frozenset({"number_conflict"})
+    assert load_rule_precision(path)["numbers_agree"] == 0.1
+
+
+def test_a_negation_outside_the_asserted_clause_negates_nothing(
+    stance_engine: StanceEngine,
+) -> None:
+    judgement = stance_engine.judge_many(
+        "Tap water in Riverton is safe to drink.",
+        ["Riverton's tap water meets every safety standard; no special precautions are needed."],
+        statements=True,
+    )[0]
+    assert judgement.stance is Stance.CORROBORATES, judgement
+
+
+def test_confidences_are_calibrated_probabilities_not_constants(
+    stance_engine: StanceEngine,
+) -> None:
+    judgements = stance_engine.judge_many(
+        CLAIM,
+        [
+            "No North Korean soldiers are in Russia.",
+            "Only about 500 North Korean soldiers are in Russia, officials said.",
+            "At least 3,000 North Korean soldiers are in Russia.",
+        ],
+        statements=True,
+    )
+    assert len({j.confidence for j in judgements}) == 3
+    assert all(j.judge_probability is not None for j in judgements)

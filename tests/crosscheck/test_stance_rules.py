@@ -36,7 +36,7 @@ def test_at_related_threshold_is_related() -> None:
         ("Russia denied that North Korean troops were sent", ["denied"]),
         ("Moscow dismissed the reports as propaganda", ["dismissed", "propaganda"]),
         ("The Kremlin called the report fake", ["fake"]),
-        ("Officials said there is no evidence of troops", ["no evidence", "no"]),
+        ("Officials said there are no troops in Russia", ["no"]),
     ],
 )
 def test_denial_of_affirmative_claim_contradicts_and_quotes_cue(
@@ -183,3 +183,9 @@ def test_confidence_grows_with_similarity() -> None:
     low = _judge(CLAIM, "Russia denied it", 0.4).confidence
     high = _judge(CLAIM, "Russia denied it", 0.9).confidence
     assert low < high
+
+
+def test_absence_of_evidence_discusses_rather_than_denies() -> None:
+    judgement = _judge(CLAIM, "Officials said there is no evidence that troops were sent", 0.7)
+    assert judgement.stance is Stance.DISCUSSES
+    assert "not confirmed ('no evidence')" in judgement.reasons[-1]

@@ -90,10 +90,12 @@ def test_known_vectors_spare_the_encoder_and_change_no_judgement(
     known = dict(zip(texts, encoder.encode(texts), strict=True))
     reused = _engine(counting).judge_many(CLAIM, EVIDENCE, statements=True, known_vectors=known)
     _same(plain, reused)
-    # Only the two-sentence statement's sentences still need encoding.
+    # Only the two-sentence statement's sentences still need encoding, and what a denial
+    # denies (weighed against the claim by the scoped rules).
     assert set(counting.encoded) == {
         "South Korea's spy agency said 1,500 special forces were sent.",
         "Another 1,500 are expected.",
+        "North Korean troops",
     }
 
 

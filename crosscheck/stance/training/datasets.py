@@ -46,7 +46,8 @@ class StancePair:
     split: str
 
 
-def _in_dev(key: str, share: float = DEV_SHARE) -> bool:
+def in_dev(key: str, share: float = DEV_SHARE) -> bool:
+    """Whether the topic ``key`` is one of the fixed pseudo-random ``share`` kept for dev."""
     return _rank(key) < share
 
 
@@ -68,7 +69,7 @@ def _dev_topics(weights: dict[str, int], share: float = DEV_SHARE) -> set[str]:
     return chosen
 
 
-def _topics(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+def linked_topics(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Connected components of a headline-body graph: each node mapped to its component's name."""
     parent: dict[str, str] = {}
 
@@ -97,7 +98,7 @@ def load_fnc1(directory: Path) -> list[StancePair]:
         for row in rows
         if row["Stance"] != "unrelated"
     ]
-    topic_of = _topics(related)
+    topic_of = linked_topics(related)
     related_per_topic: dict[str, int] = defaultdict(int)
     for headline, _ in related:
         related_per_topic[topic_of[headline]] += 1
@@ -128,7 +129,7 @@ def load_sick(directory: Path) -> list[StancePair]:
     for name in ("SICK_train.txt", "SICK_trial.txt"):
         with (directory / name).open(encoding="utf-8", newline="") as handle:
             rows.extend(csv.DictReader(handle, delimiter="\t"))
-    topic_of = _topics((f"s:{r['sentence_A']}", f"s:{r['sentence_B']}") for r in rows)
+    topic_of = linked_topics((f"s:{r['sentence_A']}", f"s:{r['sentence_B']}") for r in rows)
     # SICK judges whether A entails B; a claim is corroborated when the evidence entails it, so
     # B is the claim and A the evidence (contradiction and neutrality are symmetric).
     return [
@@ -138,7 +139,7 @@ def load_sick(directory: Path) -> list[StancePair]:
             evidence=row["sentence_A"],
             label=SICK_LABELS[row["entailment_judgment"]],
             topic=topic_of[f"s:{row['sentence_A']}"],
-            split="dev" if _in_dev(topic_of[f"s:{row['sentence_A']}"]) else "train",
+            split="dev" if in_dev(topic_of[f"s:{row['sentence_A']}"]) else "train",
         )
         for row in rows
     ]
@@ -158,19 +159,10 @@ def load_emergent(directory: Path) -> list[StancePair]:
                         evidence=row["articleHeadline"],
                         label=EMERGENT_LABELS[row["articleHeadlineStance"]],
                         topic=topic,
-                        split="dev" if _in_dev(topic) else "train",
+                        split="dev" if in_dev(topic) else "train",
                     )
                 )
     return pairs
-
-
-def load_all(data_dir: Path) -> list[StancePair]:
-    """Every pair of the three benchmarks under ``data_dir`` (fnc1/, sick/, emergent/)."""
-    return [
-        *load_fnc1(data_dir / "fnc1"),
-        *load_sick(data_dir / "sick"),
-        *load_emergent(data_dir / "emergent"),
-    ]
 
 
 def summary(pairs: Iterable[StancePair]) -> dict[tuple[str, str], dict[str, int]]:

@@ -1,4 +1,4 @@
-"""The model card and metadata written next to trained stance artifacts."""
+"""The model card, metadata and rule figures written next to trained stance artifacts."""
 
 from __future__ import annotations
 
@@ -10,56 +10,89 @@ from pathlib import Path
 
 from crosscheck.stance.training.evaluate import BenchmarkScores
 
+# Where each training set comes from and under which terms (shared/data/README.md).
+LICENSES = {
+    "fnc1": ("FNC-1 stage 1, training split (headline vs article body)", "none stated"),
+    "sick": ("SICK (SemEval-2014 task 1), train and trial", "CC BY-NC-SA 3.0 (non-commercial)"),
+    "emergent": ("Emergent (Ferreira and Vlachos 2016), training split", "none stated"),
+    "snli": ("SNLI, dev split (e-SNLI repository)", "CC BY-SA 4.0; repository MIT"),
+    "contrastive": ("edits of FNC-1 body sentences made by this project's code", "as FNC-1"),
+    "anli_dev_annotated": ("ANLI dev rounds, annotated", "CC BY-NC 4.0 (non-commercial)"),
+    "breaking_nli": ("Breaking NLI", "CC BY-SA 4.0"),
+    "cad_snli": ("Counterfactually augmented SNLI", "Apache-2.0"),
+    "cannot_components": ("CANNOT", "CC BY-SA 4.0"),
+    "conjnli": ("ConjNLI", "MIT"),
+    "covidfact": ("COVIDFact", "none stated"),
+    "fever_symmetric": ("FEVER Symmetric (dev part)", "CC BY-SA 3.0"),
+    "fool_me_twice": ("Fool Me Twice (dev part)", "Apache-2.0"),
+    "healthver": ("HealthVer (dev part)", "none stated"),
+    "help": ("HELP", "CC BY-SA 4.0"),
+    "imppres": ("IMPPRES", "CC BY-NC 4.0 (non-commercial)"),
+    "med": ("MED", "CC BY-SA 4.0"),
+    "mnli_dev_hard": ("MultiNLI dev, hard subset", "MultiNLI terms"),
+    "monli": ("MoNLI (train part)", "none stated"),
+    "negation_nli_hossain": ("Negation and NLI (Hossain et al.)", "MIT"),
+    "numeric_nli_equate_numglue": ("EQUATE / NumGLUE numeric NLI", "EQUATE MIT"),
+    "perspectrum": ("Perspectrum (claim vs perspective)", "CC BY-SA 4.0"),
+    "scone": ("ScoNe (train part)", "CC0"),
+    "taxinli": ("TaxiNLI", "Computational Use of Data Agreement"),
+    "wikifactcheck": ("WikiFactCheck-English", "none stated"),
+    "xnli_en_negminpairs": ("Negation minimal pairs (XNLI English)", "none stated (XNLI CC BY-NC)"),
+}
+
 CARD = """# crosscheck stance model
 
 Decides whether a piece of evidence **corroborates**, **contradicts**, **discusses** or is
-**unrelated** to a claim. Two trained parts, used by `crosscheck.stance.engine.StanceEngine`:
+**unrelated** to a claim; used by `crosscheck.stance.engine.StanceEngine` for `/v1/stance`,
+`/v1/verify`, evidence, ClaimReview and `stance-batch`.
 
-- `relatedness.json`: logistic regression over five signals (best and top-3 sentence cosine from
-  the packaged all-MiniLM-L6-v2 encoder, content-word overlap, capitalised-name overlap, evidence
-  length), trained on FNC-1 related vs unrelated pairs.
-- `classifier/`: all-MiniLM-L6-v2 fine-tuned as a 3-label cross-encoder (corroborates /
-  contradicts / discusses) on the claim against the evidence sentences nearest to it (at most 3),
-  max length {max_length} tokens; stored in half precision.
-
-Explicit rules run on top (`crosscheck/stance/overrides.py`): numbers that cannot both be true
-make a contradiction whatever the classifier says, parts that add up to a claimed figure support
-it, an explicit denial in the deciding sentence contradicts, and relaying unconfirmed reports is
-discussing. The scores below are for the engine as shipped, rules included; `python
-bench/stance.py --rules ""` scores the classifier alone (on the shipped run: FNC-1 85.2%,
-disagree F1 0.294, SICK-E 82.4%, Emergent 73.4%), so the rules cost about half a point of FNC-1
-and buy 1.6 points of Emergent. When the evidence is a stored claim (verification), closeness of
-meaning decides between corroborates and discusses, a denial or negation against an assertion
-contradicts, and the classifier alone contradicts only when it is sure (p >= 0.8): on statement
-pairs the classifier, trained mostly on headlines against articles, calls specific supporting
-statements "discusses".
+- `classifier/`: the statement judge, all-MiniLM-L6-v2 fine-tuned as a 3-label cross-encoder
+  (entails / contradicts / neutral, read as corroborates / contradicts / discusses) on the claim
+  against the evidence: a statement whole, an article's (at most) three sentences nearest the
+  claim; max length {max_length} tokens; stored in half precision.
+- `calibration.json`: temperatures for its probabilities, one for statements and one for
+  articles, fitted on dev pairs so that a confidence of 0.8 is right about 80% of the time.
+- `relatedness.json`: two logistic models over similarity and word / name overlap, one for
+  articles (FNC-1 related vs unrelated) and one for statements (sentence pairs vs the same
+  claims paired with the most similar of ten statements from other topics).
+- `rules.json`: how often each scoped rule (`crosscheck/stance/overrides.py`) was right on dev;
+  a rule's confidence combines it with the judge's.
 
 ## Data and licenses
 
-Trained only on the training data in `shared/data` (see its README), never on test splits:
+Trained only on the training data in `shared/data` (its README lists sources and licenses),
+never on test splits. Examples per set and label, after sub-sampling and repetition:
 
-| data | pairs used | license |
-|---|---|---|
-| FNC-1 stage 1, training split (headline vs body) | see below | none stated by the organisers |
-| SICK (SemEval-2014 task 1), train and trial | see below | CC BY-NC-SA 3.0 (non-commercial) |
-| Emergent (Ferreira and Vlachos 2016), training split | see below | none stated |
+{data_table}
 
-Because SICK is CC BY-NC-SA 3.0, this model is for non-commercial use unless retrained without it.
+Because SICK, ANLI and IMPPRES are non-commercial (CC BY-NC), **this model is for non-commercial
+use** unless retrained without them (drop them from `crosscheck/stance/training/mixture.py`).
 
-Label mapping: agree / ENTAILMENT / for = corroborates; disagree / CONTRADICTION / against =
-contradicts; discuss / observing / NEUTRAL = discusses; FNC-1 unrelated = unrelated.
+Label mapping: agree / ENTAILMENT / for / entailment = corroborates; disagree / CONTRADICTION /
+against / contradiction = contradicts; discuss / observing / NEUTRAL / neutral = discusses;
+FNC-1 unrelated = unrelated.
 
-## Dev splits and scores
+## Dev splits and figures
 
-Dev pairs are carved from the training data by topic, so no headline, claim or body of a dev pair
-is seen in training: FNC-1 stories are the connected components of the headline-body graph of
-related pairs (about 20% of related pairs go to dev, with only the unrelated pairs whose headline
-and body both fall in dev); SICK pairs sharing a sentence stay together; Emergent is split by
-claim. SICK NEUTRAL counts as correct when predicted discusses or unrelated.
+Dev pairs are carved from the training data by topic, never seen in training: FNC-1 stories
+are the connected components of the headline-body graph of related pairs; SICK pairs sharing
+a sentence stay together; Emergent is split by claim; SNLI and the 22 sets in `nli/` are split
+by connected components of shared sentences across all of them (15% of topics); contrastive
+edits come from the bodies of dev stories only; `other_topic` pairs 2,000 dev statements each
+with the most similar of ten statements from other dev topics (right when no side is taken:
+how often the engine takes a side on another matter). On 3-way sets, "unrelated" counts as right
+for a neutral pair. ECE: expected calibration error of the engine's confidence (15 bins).
 
-```json
-{scores}
-```
+{dev_table}
+
+FNC-1 relative score {fnc_score}; contradiction F1 over all statement pairs
+{statement_f1}; ECE over all dev pairs {ece}.
+
+Scoped rules on dev (fired, precision, right answers gained over the judge alone):
+
+{rule_table}
+
+Contrastive edits (dev stories), accuracy per edit: {contrastive}
 
 ## Training run
 
@@ -73,9 +106,61 @@ claim. SICK NEUTRAL counts as correct when predicted discusses or unrelated.
 crosscheck train-stance --data-dir ../shared/data --output models/stance
 ```
 
-Trains in well under an hour on 2 CPU cores and prints the dev scores above. `python
-bench/stance.py --data-dir ../shared/data` scores the shipped artifacts again.
+On 2 CPU cores: about {minutes} minutes (fine-tuning {tuning_minutes}), then the dev figures
+above are printed and written here. `python bench/stance.py --data-dir ../shared/data` scores
+the shipped artifacts again, with `--rules` to score any subset of the rules.
 """
+
+
+def _data_table(facts: dict[str, object]) -> str:
+    per_set = facts.get("examples_per_dataset", {})
+    rows = ["| set | examples (label: count) | license |", "|---|---|---|"]
+    if isinstance(per_set, dict):
+        for name, labels in per_set.items():
+            title, license_ = LICENSES.get(name, (name, "see shared/data/README.md"))
+            counts = ", ".join(f"{label} {count}" for label, count in dict(labels).items())
+            rows.append(f"| {title} (`{name}`) | {counts} | {license_} |")
+    return "\n".join(rows)
+
+
+def _dev_table(scores: BenchmarkScores) -> str:
+    rows = [
+        "| dev set | pairs | accuracy | macro-F1 "
+        "| F1 corroborates / contradicts / discusses | ECE |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, data in scores.datasets.items():
+        f1 = " / ".join(
+            f"{data.f1[label]:.3f}" if label in data.f1 else "-"
+            for label in ("corroborates", "contradicts", "discusses")
+        )
+        rows.append(
+            f"| {name} | {data.pairs} | {data.accuracy:.1%} | {data.macro_f1:.3f} | {f1} | "
+            f"{data.ece:.3f} |"
+        )
+    return "\n".join(rows)
+
+
+def _rule_table(scores: BenchmarkScores) -> str:
+    rows = ["| rule | fired | precision | net gain |", "|---|---|---|---|"]
+    for name, rule in scores.rules.items():
+        rows.append(f"| {name} | {rule.fired} | {rule.precision:.3f} | {rule.net_gain:+d} |")
+    return "\n".join(rows)
+
+
+def write_rule_precision(directory: Path, scores: BenchmarkScores) -> None:
+    """``rules.json``: each rule's dev precision, which weighs its confidence when it fires."""
+    payload = {
+        name: {
+            "fired": rule.fired,
+            "precision": rule.precision,
+            "net_gain": rule.net_gain,
+            # A rule overrules the judge in service only where it gained right answers on dev.
+            "enabled": rule.net_gain > 0,
+        }
+        for name, rule in scores.rules.items()
+    }
+    (directory / "rules.json").write_text(json.dumps(payload, indent=2) + "\n")
 
 
 def write_model_card(
@@ -91,9 +176,19 @@ def write_model_card(
         "dev_scores": dataclasses.asdict(scores),
     }
     (directory / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    seconds = float(str(facts.get("seconds", 0.0)))
+    tuning = float(str(facts.get("fine_tuning_seconds", 0.0)))
     card = CARD.format(
         max_length=MAX_LENGTH,
-        scores=json.dumps(dataclasses.asdict(scores), indent=2),
+        data_table=_data_table(facts),
+        dev_table=_dev_table(scores),
+        fnc_score=f"{scores.fnc1.get('relative_score', 0.0):.1%}" if scores.fnc1 else "n/a",
+        statement_f1=scores.statement_contradiction_f1,
+        ece=scores.ece,
+        rule_table=_rule_table(scores),
+        contrastive=", ".join(f"{k} {v:.0%}" for k, v in scores.contrastive_accuracy.items()),
         facts=json.dumps(facts, indent=2),
+        minutes=round((seconds + scores.seconds) / 60),
+        tuning_minutes=round(tuning / 60),
     )
     (directory / "README.md").write_text(card)

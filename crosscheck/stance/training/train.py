@@ -1,4 +1,9 @@
-"""``crosscheck train-stance``: fit the relatedness model and fine-tune the stance classifier."""
+"""``crosscheck train-stance``: fit relatedness, fine-tune the statement judge, calibrate it.
+
+The judge is all-MiniLM-L6-v2 fine-tuned as a 3-label cross-encoder (entails / contradicts /
+neutral, read as corroborates / contradicts / discusses) on the claim against the evidence: a
+whole statement, or for articles the sentences nearest the claim. Plain PyTorch on the CPU.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,33 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from crosscheck.stance.classifier import CLASSIFIER_LABELS, MAX_LENGTH
+from crosscheck.stance.calibration import CALIBRATION_FILE, Calibration, fit_temperature
+from crosscheck.stance.classifier import CLASSIFIER_LABELS, MAX_LENGTH, StanceClassifier
 from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
-from crosscheck.stance.relatedness import RelatednessModel
+from crosscheck.stance.relatedness import Relatedness
 from crosscheck.stance.schemas import Stance
-from crosscheck.stance.training.datasets import StancePair, load_all
+from crosscheck.stance.training.contrastive import from_articles
+from crosscheck.stance.training.corpus import ARTICLE_DATASETS, load_all
+from crosscheck.stance.training.datasets import StancePair
+from crosscheck.stance.training.mixture import RECIPE, Share, mixture_summary, training_mixture
+from crosscheck.stance.training.negatives import DATASET as OTHER_TOPIC
+from crosscheck.stance.training.negatives import other_topic_pairs
+from crosscheck.stance.training.relatedness_fit import fit_article_model, fit_statement_model
 from embeddings.encoder import Encoder, resolve_model_path
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
+LABEL_INDEX = {label: i for i, label in enumerate(CLASSIFIER_LABELS)}
+# Statements paired with another topic's: neutral for the judge, unrelated for relatedness.
+OTHER_TOPIC_PAIRS = 8000
+RELATEDNESS_SAMPLE = 6000
+# Dev pairs per dataset used to fit the temperatures (more adds time, not precision).
+CALIBRATION_PAIRS_PER_SET = 600
 
 
 @dataclass(frozen=True)
@@ -30,14 +45,31 @@ class TrainingOptions:
     data_dir: Path
     output_dir: Path
     base_model: str
-    epochs: int = 2
-    batch_size: int = 16
-    learning_rate: float = 4e-5
-    contradiction_oversampling: int = 3
-    # FNC-1 `discuss` pairs are the largest class; a sample of them keeps training under an hour.
-    fnc_discuss_cap: int | None = 4000
+    epochs: int = 1
+    batch_size: int = 32
+    learning_rate: float = 3e-5
+    max_length: int = MAX_LENGTH
     max_pairs: int | None = None
     seed: int = 13
+    recipe: Mapping[str, Share] = field(default_factory=lambda: dict(RECIPE))
+
+
+@dataclass
+class Corpus:
+    """Every labelled pair, contrastive ones included, and the prepared articles."""
+
+    pairs: list[StancePair]
+    articles: dict[tuple[str, str], PreparedPair]
+
+    def evidence_text(self, pair: StancePair) -> str:
+        """What the classifier reads as evidence: an article's nearest sentences, or the text."""
+        prepared = self.articles.get((pair.claim, pair.evidence))
+        if prepared is None:
+            return pair.evidence
+        return prepared.selected_text or pair.evidence
+
+    def split(self, name: str) -> list[StancePair]:
+        return [pair for pair in self.pairs if pair.split == name]
 
 
 def prepare_pairs(
@@ -47,58 +79,46 @@ def prepare_pairs(
     for start in range(0, len(pairs), chunk):
         part = pairs[start : start + chunk]
         prepared += preparer.prepare([(p.claim, p.evidence) for p in part])
-        log.info("prepared %d / %d pairs", len(prepared), len(pairs))
+        log.info("prepared %d / %d article pairs", len(prepared), len(pairs))
     return prepared
 
 
-def fit_relatedness(
-    pairs: Sequence[StancePair], prepared: Sequence[PreparedPair]
-) -> RelatednessModel:
-    """Logistic regression, related vs unrelated, on FNC-1 training pairs."""
-    from sklearn.linear_model import LogisticRegression
-
-    rows = [
-        (q.signals.vector(), p.label is not Stance.UNRELATED)
-        for p, q in zip(pairs, prepared, strict=True)
-        if p.dataset == "fnc1"
+def build_corpus(data_dir: Path, preparer: EvidencePreparer, *, seed: int) -> Corpus:
+    """The benchmark pairs, articles prepared (sentences selected), contrastive pairs, and
+    statements paired with another topic's."""
+    pairs = load_all(data_dir)
+    articles = [p for p in pairs if p.dataset in ARTICLE_DATASETS]
+    prepared = prepare_pairs(preparer, articles)
+    edited = from_articles(articles, preparer.sentences, seed=seed)
+    log.info("%d contrastive pairs", len(edited))
+    statements = [
+        p for p in [*pairs, *edited] if p.dataset not in ARTICLE_DATASETS and p.split == "train"
     ]
-    features = np.array([r[0] for r in rows])
-    targets = np.array([r[1] for r in rows])
-    model = LogisticRegression(max_iter=1000, class_weight="balanced").fit(features, targets)
-    return RelatednessModel(
-        coefficients=model.coef_[0].tolist(), intercept=float(model.intercept_[0])
+    unrelated = other_topic_pairs(statements, preparer, count=OTHER_TOPIC_PAIRS, seed=seed)
+    log.info("%d other-topic pairs", len(unrelated))
+    return Corpus(
+        pairs=[*pairs, *edited, *unrelated],
+        articles={(p.claim, p.evidence): q for p, q in zip(articles, prepared, strict=True)},
     )
 
 
-def _classifier_examples(
-    pairs: Sequence[StancePair], prepared: Sequence[PreparedPair], options: TrainingOptions
-) -> list[tuple[str, str, int]]:
-    """(claim, selected evidence, label index) for related pairs; contradictions oversampled."""
-    index = {label: i for i, label in enumerate(CLASSIFIER_LABELS)}
-    related = [
-        (p, q) for p, q in zip(pairs, prepared, strict=True) if p.label is not Stance.UNRELATED
-    ]
-    fnc_discuss = [
-        i for i, (p, _) in enumerate(related) if p.dataset == "fnc1" and p.label is Stance.DISCUSSES
-    ]
-    cap = options.fnc_discuss_cap
-    dropped = set()
-    if cap is not None and len(fnc_discuss) > cap:
-        kept = set(random.Random(options.seed).sample(fnc_discuss, cap))
-        dropped = set(fnc_discuss) - kept
-    examples = []
-    for position, (pair, ready) in enumerate(related):
-        if position in dropped:
-            continue
-        example = (pair.claim, ready.selected_text or pair.evidence, index[pair.label])
-        copies = options.contradiction_oversampling if pair.label is Stance.CONTRADICTS else 1
-        examples.extend([example] * copies)
-    return examples
+def _length_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (less padding), in random order; each example once."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
 
 
-def fine_tune_classifier(
-    examples: list[tuple[str, str, int]], options: TrainingOptions, destination: Path
-) -> None:
+Examples = list[tuple[str, str, int]]
+
+
+def fine_tune_classifier(examples: Examples, options: TrainingOptions, destination: Path) -> None:
     """Fine-tune the packaged MiniLM as a 3-label cross-encoder, plain PyTorch, on the CPU."""
     import torch
     from transformers import (
@@ -113,42 +133,49 @@ def fine_tune_classifier(
     model = AutoModelForSequenceClassification.from_pretrained(
         base, num_labels=len(CLASSIFIER_LABELS)
     )
+    encoded = tokenizer(
+        [e[0] for e in examples],
+        [e[1] for e in examples],
+        truncation="only_second",
+        max_length=options.max_length,
+    )["input_ids"]
+    lengths = [len(ids) for ids in encoded]
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=0.01)
-    steps = options.epochs * ((len(examples) + options.batch_size - 1) // options.batch_size)
+    per_epoch = (len(examples) + options.batch_size - 1) // options.batch_size
+    steps = options.epochs * per_epoch
     warmup_then_decay: Callable[..., Any] = get_linear_schedule_with_warmup
-    scheduler = warmup_then_decay(optimizer, int(0.1 * steps), steps)
+    scheduler = warmup_then_decay(optimizer, int(0.06 * steps), steps)
     rng = random.Random(options.seed)
     model.train()
     step, started = 0, time.perf_counter()
     for epoch in range(options.epochs):
-        order = list(examples)
-        rng.shuffle(order)
-        for start in range(0, len(order), options.batch_size):
-            batch = order[start : start + options.batch_size]
-            encoded = tokenizer(
+        for batch_ids in _length_batches(lengths, options.batch_size, rng):
+            batch = [examples[i] for i in batch_ids]
+            inputs = tokenizer(
                 [b[0] for b in batch],
                 [b[1] for b in batch],
                 truncation="only_second",
-                max_length=MAX_LENGTH,
+                max_length=options.max_length,
                 padding=True,
                 return_tensors="pt",
             )
-            loss = model(**encoded, labels=torch.tensor([b[2] for b in batch])).loss
+            loss = model(**inputs, labels=torch.tensor([b[2] for b in batch])).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             step += 1
-            if step % 100 == 0:
-                rate = step * options.batch_size / (time.perf_counter() - started)
+            if step % 200 == 0:
+                elapsed = time.perf_counter() - started
                 log.info(
-                    "epoch %d step %d/%d loss %.3f (%.0f pairs/s)",
+                    "epoch %d step %d/%d loss %.3f (%.0f pairs/s, %.0f min left)",
                     epoch + 1,
                     step,
                     steps,
                     loss.item(),
-                    rate,
+                    step * options.batch_size / elapsed,
+                    (steps - step) * elapsed / step / 60,
                 )
     model.eval()
     destination.mkdir(parents=True, exist_ok=True)
@@ -160,28 +187,81 @@ def fine_tune_classifier(
     )
 
 
+def calibrate(
+    classifier: StanceClassifier, corpus: Corpus, *, seed: int
+) -> tuple[Calibration, dict[str, float]]:
+    """Temperatures fitted on related dev pairs, per kind of evidence; NLL before and after."""
+    rng = random.Random(seed)
+    by_set: dict[str, list[StancePair]] = {}
+    for pair in corpus.split("dev"):
+        if pair.label is not Stance.UNRELATED:
+            by_set.setdefault(pair.dataset, []).append(pair)
+    temperatures, report = {}, {}
+    for kind in ("statement", "article"):
+        chosen = [
+            pair
+            for name, rows in sorted(by_set.items())
+            if (name in ARTICLE_DATASETS) == (kind == "article")
+            for pair in rng.sample(rows, min(len(rows), CALIBRATION_PAIRS_PER_SET))
+        ]
+        probabilities = classifier.predict(
+            [p.claim for p in chosen], [corpus.evidence_text(p) for p in chosen]
+        )
+        gold = [LABEL_INDEX[p.label] for p in chosen]
+        temperatures[kind] = fit_temperature(probabilities, gold)
+        report[f"{kind}_temperature"] = temperatures[kind]
+        report[f"{kind}_calibration_pairs"] = len(chosen)
+    calibration = Calibration(
+        statement_temperature=temperatures["statement"],
+        article_temperature=temperatures["article"],
+    )
+    return calibration, report
+
+
+def _sample(pairs: Sequence[StancePair], count: int, *, seed: int) -> list[StancePair]:
+    return random.Random(seed).sample(list(pairs), min(count, len(pairs)))
+
+
 def train(options: TrainingOptions, encoder: Encoder) -> dict[str, object]:
-    """Train both parts on the training splits and write them to ``options.output_dir``."""
+    """Train every part on the training splits and write them to ``options.output_dir``."""
     started = time.perf_counter()
-    pairs = [p for p in load_all(options.data_dir) if p.split == "train"]
-    if options.max_pairs is not None:
-        pairs = random.Random(options.seed).sample(pairs, min(options.max_pairs, len(pairs)))
-    log.info("training on %d pairs", len(pairs))
     preparer = EvidencePreparer(encoder)
-    prepared = prepare_pairs(preparer, pairs)
+    corpus = build_corpus(options.data_dir, preparer, seed=options.seed)
+    training = corpus.split("train")
     options.output_dir.mkdir(parents=True, exist_ok=True)
-    relatedness = fit_relatedness(pairs, prepared)
-    relatedness.save(options.output_dir / "relatedness.json")
-    examples = _classifier_examples(pairs, prepared, options)
+    Relatedness(
+        article=fit_article_model(
+            [p for p in training if p.dataset in ARTICLE_DATASETS], corpus.articles
+        ),
+        statement=fit_statement_model(
+            _sample(
+                [p for p in training if p.dataset not in (*ARTICLE_DATASETS, OTHER_TOPIC)],
+                RELATEDNESS_SAMPLE,
+                seed=options.seed,
+            ),
+            [p for p in training if p.dataset == OTHER_TOPIC],
+            preparer,
+        ),
+    ).save(options.output_dir / "relatedness.json")
+    mixture = training_mixture(training, options.recipe, seed=options.seed)
+    if options.max_pairs is not None:
+        mixture = _sample(mixture, options.max_pairs, seed=options.seed)
+    examples = [(p.claim, corpus.evidence_text(p), LABEL_INDEX[p.label]) for p in mixture]
     log.info("fine-tuning the classifier on %d examples", len(examples))
+    tuning_started = time.perf_counter()
     fine_tune_classifier(examples, options, options.output_dir / "classifier")
+    tuning_seconds = time.perf_counter() - tuning_started
+    classifier = StanceClassifier.load(options.output_dir / "classifier")
+    calibration, calibration_report = calibrate(classifier, corpus, seed=options.seed)
+    calibration.save(options.output_dir / CALIBRATION_FILE)
     return {
-        "training_pairs": len(pairs),
         "classifier_examples": len(examples),
+        "examples_per_dataset": mixture_summary(mixture),
         "seconds": round(time.perf_counter() - started, 1),
+        "fine_tuning_seconds": round(tuning_seconds, 1),
         "epochs": options.epochs,
         "learning_rate": options.learning_rate,
         "batch_size": options.batch_size,
-        "contradiction_oversampling": options.contradiction_oversampling,
-        "fnc_discuss_cap": options.fnc_discuss_cap,
+        "max_length": options.max_length,
+        "calibration": calibration_report,
     }

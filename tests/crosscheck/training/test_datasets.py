@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crosscheck.stance.schemas import Stance
-from crosscheck.stance.training.datasets import load_all, load_emergent, load_fnc1, load_sick
+from crosscheck.stance.training.corpus import load_all
+from crosscheck.stance.training.datasets import load_emergent, load_fnc1, load_sick
 
 
 def test_benchmark_labels_map_to_stances(benchmark_dir: Path) -> None:

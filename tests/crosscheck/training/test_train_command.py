@@ -36,7 +36,7 @@ def test_training_writes_loadable_artifacts_and_a_model_card(
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["training"]["training_pairs"] > 0 and "fnc1" in report["dev"]
+    assert report["training"]["classifier_examples"] > 0 and "fnc1" in report["dev"]["datasets"]
     card = (output / "README.md").read_text()
     assert "CC BY-NC-SA 3.0" in card and "crosscheck train-stance" in card
     assert json.loads((output / "metadata.json").read_text())["dev_scores"] == report["dev"]
