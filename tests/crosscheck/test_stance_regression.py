@@ -272,66 +272,24 @@ PAIRS: list[tuple[str, str, Stance]] = [
     ),
 ]
 
-# Pairs the shipped model gets wrong today, by (claim, evidence); each is a strict xfail. Most
+# Pairs the shipped model gets wrong today, by their evidence; each is a strict xfail. Most
 # are contradictions without a negation word ("fell", "lost", "operated normally") read as
 # corroboration, and paraphrases read as merely discussing.
-KNOWN_FAILURES: set[tuple[str, str]] = {
-    (
-        "North Korean soldiers are in Russia.",
-        "South Korean intelligence says North Korean special forces are training in Russia.",
-    ),
-    (
-        "North Korea has sent troops to Russia.",
-        "Pyongyang has dispatched soldiers to Russia, according to Seoul.",
-    ),
-    (
-        "Tap water in Riverton is safe to drink.",
-        "Riverton's tap water is unsafe to drink.",
-    ),
-    (
-        "The Halvorsen leak has been contained.",
-        "The leak at Halvorsen Chemical Works is still spreading into the river.",
-    ),
-    (
-        "The Elm Street bridge will close for three months.",
-        "The Elm Street bridge will stay open during the repairs.",
-    ),
-    (
-        "Maria Lind won the mayoral election with 54% of the vote.",
-        "Maria Lind lost the mayoral election.",
-    ),
-    (
-        "Maria Lind won the mayoral election with 54% of the vote.",
-        "Maria Lind won the mayoral election with 38% of the vote.",
-    ),
-    (
-        "Norvik Motors is laying off 2,000 workers.",
-        "Norvik Motors announced it will cut 2,000 jobs.",
-    ),
-    (
-        "Norvik Motors is laying off 2,000 workers.",
-        "Norvik Motors said it has no plans to lay off any workers.",
-    ),
-    (
-        "Norvik Motors is laying off 2,000 workers.",
-        "Norvik Motors is hiring 2,000 new workers this year.",
-    ),
-    (
-        "Dengue cases in Carapa rose by 40% this year.",
-        "Dengue cases in Carapa fell this year.",
-    ),
-    (
-        "The mayor of Dunmore resigned on Friday.",
-        "The mayor of Dunmore rejected calls to resign and will stay in office.",
-    ),
-    (
-        "Skylark Air cancelled all flights on Tuesday.",
-        "Skylark Air flights operated normally on Tuesday.",
-    ),
-    (
-        "The ceasefire in Arvand has held for a week.",
-        "Fighting in Arvand has continued every day this week despite the ceasefire.",
-    ),
+KNOWN_FAILURES: set[str] = {
+    "Dengue cases in Carapa fell this year.",
+    "Fighting in Arvand has continued every day this week despite the ceasefire.",
+    "Maria Lind lost the mayoral election.",
+    "Maria Lind won the mayoral election with 38% of the vote.",
+    "Norvik Motors announced it will cut 2,000 jobs.",
+    "Norvik Motors is hiring 2,000 new workers this year.",
+    "Norvik Motors said it has no plans to lay off any workers.",
+    "Pyongyang has dispatched soldiers to Russia, according to Seoul.",
+    "Riverton's tap water is unsafe to drink.",
+    "Skylark Air flights operated normally on Tuesday.",
+    "South Korean intelligence says North Korean special forces are training in Russia.",
+    "The Elm Street bridge will stay open during the repairs.",
+    "The leak at Halvorsen Chemical Works is still spreading into the river.",
+    "The mayor of Dunmore rejected calls to resign and will stay in office.",
 }
 
 
@@ -340,7 +298,7 @@ def _cases() -> list[object]:
     for claim, evidence, expected in PAIRS:
         marks = (
             [pytest.mark.xfail(strict=True, reason="the shipped judge gets this pair wrong")]
-            if (claim, evidence) in KNOWN_FAILURES
+            if evidence in KNOWN_FAILURES
             else []
         )
         cases.append(pytest.param(claim, evidence, expected, marks=marks, id=evidence[:60]))
@@ -351,6 +309,8 @@ def test_the_set_is_large_and_balanced() -> None:
     labels = [label for _, _, label in PAIRS]
     assert len(PAIRS) >= 40
     assert labels.count(C) >= 15 and labels.count(X) >= 15 and labels.count(D) >= 4
+    evidences = [evidence for _, evidence, _ in PAIRS]
+    assert len(set(evidences)) == len(evidences) and set(evidences) >= KNOWN_FAILURES
 
 
 @pytest.mark.parametrize(("claim", "evidence", "expected"), _cases())
