@@ -109,6 +109,10 @@ def _requirement(scope: Scope | None) -> Callable[..., Caller]:
         _api_key: Annotated[str | None, Security(API_KEY_SCHEME)],
         _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
     ) -> Caller:
+        authorization = request.headers.get("authorization")
+        if authorization is not None and key_from(None, authorization) is None:
+            # A malformed credential is refused, not ignored for another one beside it.
+            raise UnauthenticatedError("the Authorization header must be 'Bearer <API key>'")
         caller = get_caller(request, access)
         needed = scope or (Scope.READ if request.method in SAFE_METHODS else Scope.WRITE)
         access.admit(caller, needed)

@@ -164,6 +164,19 @@ def test_the_key_may_come_as_a_bearer_token(keyed: KeyedApp) -> None:
     assert denied.status_code == 403
 
 
+@pytest.mark.parametrize("authorization", ["Basic abc", "Bearer", "Bearer   ", "token"])
+def test_a_malformed_authorization_header_is_refused_beside_a_valid_key(
+    keyed: KeyedApp, authorization: str
+) -> None:
+    response = keyed.client.get(
+        "/v1/sources",
+        headers={"X-API-Key": keyed.keys["admin"], "Authorization": authorization},
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+    assert "Authorization" in response.json()["error"]["message"]
+
+
 @pytest.mark.parametrize(
     "path", ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/", "/app/"]
 )
