@@ -168,4 +168,4 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
 def _start_quietly(runtime: Runtime) -> None:
     # The failure is logged and reported by /readyz; the thread must not crash the server.
     with contextlib.suppress(Exception):
-        runtime.start()
+        runtime.start(graph=True)

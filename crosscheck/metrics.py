@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 from embeddings.encoder import Encoder, Vectors
 
@@ -33,6 +33,12 @@ LOAD_ROWS = Counter(
     ["kind", "status"],
 )
 LOAD_JOBS = Counter("crosscheck_load_jobs", "Bulk loads received over HTTP", ["kind"])
+GRAPH_LAG_CLAIMS = Gauge(
+    "crosscheck_graph_lag_claims", "Stored claims the stance graph has not judged yet"
+)
+GRAPH_LAG_SECONDS = Gauge(
+    "crosscheck_graph_lag_seconds", "How long the oldest claim not yet in the stance graph waited"
+)
 
 
 def count_rows(kind: str, statuses: Iterable[str]) -> None:

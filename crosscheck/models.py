@@ -6,6 +6,7 @@ from crosscheck.access.models import ApiKey
 from crosscheck.claims.models import Claim
 from crosscheck.database import Base
 from crosscheck.documents.models import ClaimAppearance, Document
+from crosscheck.graph.models import GraphedClaim, StanceEdge
 from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceAlias
 
@@ -16,6 +17,8 @@ __all__ = [
     "ClaimAppearance",
     "ClaimReview",
     "Document",
+    "GraphedClaim",
     "Source",
     "SourceAlias",
+    "StanceEdge",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.feeds.service import ClaimFeed
+from crosscheck.graph.builder import GraphBuilder
 from crosscheck.indexing.backends import IndexBackend, index_backend
 from crosscheck.indexing.notifications import (
     ChangeCallback,
@@ -48,6 +49,8 @@ class Runtime:
         self._batching: BatchingEncoder | None = None
         self._pair_batching: BatchingPairClassifier | None = None
         self._ready = threading.Event()
+        # Keeps the stance graph up with the claims table, once started (settings.stance_graph).
+        self.graph_builder: GraphBuilder | None = None
         self.startup_error: str | None = None
         self.claim_feed = ClaimFeed(
             session_factory=self.session_factory, queue_size=settings.subscription_queue_size
@@ -78,8 +81,14 @@ class Runtime:
             raise NotReadyError("the claim index is still loading; retry shortly")
         return self._claim_index
 
-    def start(self, *, rebuild_index: bool = False, load_judge: bool = True) -> None:
-        """Load the encoder (and the stance judge), and bring the index in step with the store."""
+    def start(
+        self, *, rebuild_index: bool = False, load_judge: bool = True, graph: bool = False
+    ) -> None:
+        """Load the encoder (and the stance judge), and bring the index in step with the store.
+
+        ``graph``: also keep the stance graph (a server does, if settings.stance_graph says so;
+        one-off commands do not).
+        """
         started = time.perf_counter()
         try:
             settings = self.settings
@@ -128,6 +137,15 @@ class Runtime:
                     rebuild=rebuild_index,
                 )
             self._claim_index.on_added(self.claim_feed.claims_indexed)
+            if graph and self._judge is not None and settings.stance_graph:
+                self.graph_builder = GraphBuilder(
+                    session_factory=self.session_factory,
+                    claim_index=self._claim_index,
+                    judge=self._judge,
+                    neighbours=settings.default_top_k,
+                )
+                self._claim_index.on_added(self.graph_builder.claims_indexed)
+                self.graph_builder.start()
         except Exception as exc:
             self.startup_error = f"{type(exc).__name__}: {exc}"
             log.exception("start-up failed")
@@ -148,7 +166,10 @@ class Runtime:
         )
 
     def close(self) -> None:
-        """Save the index if it changed, stop the batchers, release database connections."""
+        """Stop the graph, save the index if it changed, stop the batchers, release database
+        connections."""
+        if self.graph_builder is not None:
+            self.graph_builder.stop()
         if self._claim_index is not None:
             try:
                 self._claim_index.save_if_dirty()

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         description="Most operations in one batched GraphQL request (a JSON array); 0: no batches",
     )
     default_top_k: int = Field(default=10, ge=1, le=100)
+    stance_graph: bool = Field(
+        default=True,
+        description="Judge each stored claim against its nearest claims from other sources in "
+        "the background (default_top_k of them) and keep the edges, so evidence for stored "
+        "claims is a lookup",
+    )
     related_threshold: float = Field(
         default=0.35,
         ge=-1.0,

@@ -198,8 +198,10 @@ def settings(
             index_dir=tmp_path / "index",
             vector_backend="pgvector",
             vector_database_url=engine.url.render_as_string(hide_password=False),
+            stance_graph=False,
         )
-    return Settings(database_url=database_url, index_dir=tmp_path / "index")
+    # The stance graph judges in the background; tests of it turn it on (test_stance_graph.py).
+    return Settings(database_url=database_url, index_dir=tmp_path / "index", stance_graph=False)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ TABLES = {
     "claim_appearances",
     "claim_reviews",
     "api_keys",
+    "stance_edges",
+    "graphed_claims",
 }
 
 

@@ -18,7 +18,17 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz", summary="The model and index are loaded", responses={503: {}})
 def readyz(runtime: RuntimeDep) -> JSONResponse:
     if runtime.ready:
-        return JSONResponse({"status": "ready", "claims_indexed": runtime.claim_index.count()})
+        body: dict[str, object] = {
+            "status": "ready",
+            "claims_indexed": runtime.claim_index.count(),
+        }
+        if runtime.graph_builder is not None:
+            lag = runtime.graph_builder.report_lag()
+            body["stance_graph"] = {
+                "pending_claims": lag.pending,
+                "lag_seconds": round(lag.oldest_seconds, 3),
+            }
+        return JSONResponse(body)
     body = {"status": "loading" if runtime.startup_error is None else "failed"}
     if runtime.startup_error is not None:
         body["error"] = runtime.startup_error

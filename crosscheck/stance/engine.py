@@ -7,6 +7,7 @@ of the time on dev pairs. Without trained artifacts the engine still works, from
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 RELATEDNESS_FILE = "relatedness.json"
 RULE_PRECISION_FILE = "rules.json"
+RULES_ONLY_VERSION = "rules-only"
+# What a model's version is a digest of (metadata.json records when and how it was built).
+VERSIONED_FILES = ("metadata.json", CALIBRATION_FILE, RELATEDNESS_FILE, RULE_PRECISION_FILE)
 DEFAULT_OVERRIDES = frozenset(RULES)
 CLASSIFIER_DIR = "classifier"
 # How often a rule is taken to be right before dev figures say otherwise.
@@ -57,6 +61,18 @@ def load_rule_precision(path: Path) -> dict[str, float]:
         return {}
     payload = json.loads(path.read_text())
     return {name: float(entry["precision"]) for name, entry in payload.items()}
+
+
+def model_version(directory: Path | None, *, nli_model: str | None = None) -> str:
+    """A short digest of the artifacts that decide judgements (rules alone: a fixed name)."""
+    if directory is None and nli_model is None:
+        return RULES_ONLY_VERSION
+    digest = hashlib.sha256((nli_model or "").encode())
+    if directory is not None:
+        for name in VERSIONED_FILES:
+            path = directory / name
+            digest.update(name.encode() + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()[:16]
 
 
 def load_enabled_rules(path: Path) -> frozenset[str]:
@@ -84,8 +100,11 @@ class StanceEngine:
         overrides: frozenset[str] = DEFAULT_OVERRIDES,
         judgement_cache_size: int = 0,
         languages: LanguageSupport = ENGLISH_ONLY,
+        version: str = RULES_ONLY_VERSION,
     ) -> None:
         self.languages = languages
+        # Names the models and rules that judge: stored judgements of another version are stale.
+        self.version = version
         self.preparer = EvidencePreparer(encoder)
         # A judgement depends only on the two texts (and the models): asking again about the
         # same pair, as verification of a repeated or stored claim does, costs a lookup.
@@ -153,6 +172,7 @@ class StanceEngine:
             else DEFAULT_OVERRIDES,
             judgement_cache_size=judgement_cache_size,
             languages=languages,
+            version=model_version(directory if trained else None, nli_model=nli_model),
         )
 
     @property

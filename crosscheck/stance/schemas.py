@@ -53,6 +53,8 @@ class StanceJudge(Protocol):
 
     # The languages it reads; text in others is reported, not judged.
     languages: LanguageSupport
+    # Names the models and rules behind its judgements (stored judgements are kept per version).
+    version: str
 
     def judge_many(
         self,

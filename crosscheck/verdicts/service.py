@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
+from crosscheck.graph import service as graph_service
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.sources import service as source_service
-from crosscheck.stance.schemas import Stance, StanceJudge
+from crosscheck.stance.schemas import Stance, StanceJudge, StanceJudgement
 from crosscheck.timelines.rules import known_by
 from crosscheck.timelines.service import StatementHistory
 from crosscheck.verdicts.evidence import Evidence
@@ -127,6 +128,7 @@ def verify_stored_claim(
     """Evidence for a stored claim, from other sources unless asked otherwise."""
     claim = claim_service.get(session=session, claim_id=claim_id)
     return _verify(
+        stored_claim_id=claim.id,
         session=session,
         claim_index=claim_index,
         judge=judge,
@@ -152,7 +154,10 @@ def _verify(
     exclude_claims: Collection[int],
     as_of: datetime | None,
     timeline_similarity: float,
+    stored_claim_id: int | None = None,
 ) -> Verification:
+    """``stored_claim_id``: the text is that stored claim's, whose judged pairs the stance
+    graph may already hold."""
     timings: dict[str, float] = {}
     language = judge.languages.unsupported(text)
     if language is not None:
@@ -164,7 +169,11 @@ def _verify(
             timings=timings,
         )
     with _timed(timings, "encode"):
-        query = claim_index.encoder.encode([text])[0]
+        # A stored claim's vector is in the index already: the encoder is spared.
+        held = claim_index.vectors([stored_claim_id]) if stored_claim_id is not None else {}
+        query = held.get(stored_claim_id or 0)
+        if query is None:
+            query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
         session=session,
         claim_index=claim_index,
@@ -179,15 +188,18 @@ def _verify(
     unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
     nearest = [(claim, score) for claim, score in nearest if claim not in unread]
     with _timed(timings, "judge"):
-        stored = claim_index.vectors([claim.id for claim, _ in nearest])
-        known = {claim.text: stored[claim.id] for claim, _ in nearest if claim.id in stored}
-        known[text] = query
-        judgements = judge.judge_many(
-            text, [claim.text for claim, _ in nearest], statements=True, known_vectors=known
+        judgements = _judgements(
+            session=session,
+            claim_index=claim_index,
+            judge=judge,
+            text=text,
+            query=query,
+            nearest=[claim for claim, _ in nearest],
+            stored_claim_id=stored_claim_id,
         )
     evidence = [
-        Evidence(claim=claim, similarity=score, judgement=judgement)
-        for (claim, score), judgement in zip(nearest, judgements, strict=True)
+        Evidence(claim=claim, similarity=score, judgement=judgements[claim.id])
+        for claim, score in nearest
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
     with _timed(timings, "timelines"):
@@ -212,6 +224,38 @@ def _verify(
         notices=[unread_evidence_notice(unread)] if unread else [],
         timings=timings,
     )
+
+
+def _judgements(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    judge: StanceJudge,
+    text: str,
+    query: Vectors,
+    nearest: Sequence[Claim],
+    stored_claim_id: int | None,
+) -> dict[int, StanceJudgement]:
+    """Each nearby claim's judgement against ``text``, by claim id: from the stance graph
+    where it holds the pair (judged by the same model), live for the rest, in one batch."""
+    judged: dict[int, StanceJudgement] = {}
+    if stored_claim_id is not None:
+        judged = graph_service.stored_judgements(
+            session=session,
+            claim_id=stored_claim_id,
+            evidence_ids=[claim.id for claim in nearest],
+            model_version=judge.version,
+        )
+    missing = [claim for claim in nearest if claim.id not in judged]
+    if missing:
+        stored = claim_index.vectors([claim.id for claim in missing])
+        known = {claim.text: stored[claim.id] for claim in missing if claim.id in stored}
+        known[text] = query
+        fresh = judge.judge_many(
+            text, [claim.text for claim in missing], statements=True, known_vectors=known
+        )
+        judged.update(zip([claim.id for claim in missing], fresh, strict=True))
+    return judged
 
 
 @contextlib.contextmanager

@@ -1,0 +1,185 @@
+"""The background judge: graphs each stored claim against its nearest claims from other sources.
+
+It follows the claims table as the index does: whatever is stored and not yet graphed by the
+current model is found again after a restart or a kill, edges and the claim's mark commit in
+one transaction, and pairs already judged by the model are never judged again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crosscheck.claims import service as claim_service
+from crosscheck.claims.models import Claim
+from crosscheck.graph import service as graph_service
+from crosscheck.graph.service import JudgedEdge
+from crosscheck.indexing.service import ClaimIndex
+from crosscheck.metrics import GRAPH_LAG_CLAIMS, GRAPH_LAG_SECONDS
+from crosscheck.stance.engine import StanceEngine
+from embeddings.encoder import Vectors
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GraphStep:
+    graphed: int
+    judged: int
+    seconds: float
+
+
+class GraphBuilder:
+    """Judges the nearest ``neighbours`` claims of other sources for each claim, both ways."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: sessionmaker[Session],
+        claim_index: ClaimIndex,
+        judge: StanceEngine,
+        neighbours: int,
+        batch_size: int = 16,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        self._sessions = session_factory
+        self._index = claim_index
+        self._judge = judge
+        self._neighbours = neighbours
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def model_version(self) -> str:
+        return self._judge.version
+
+    def claims_indexed(self, claim_ids: Sequence[int]) -> None:
+        """Told by the index when claims become searchable: look for work now."""
+        self._wake.set()
+
+    def step(self) -> GraphStep:
+        """Graph one batch of pending claims; nothing pending is a step of zero."""
+        started = time.perf_counter()
+        version = self.model_version
+        with self._sessions() as session:
+            pending = graph_service.pending_claim_ids(
+                session=session, model_version=version, limit=self._batch_size
+            )
+            claims = claim_service.get_many(session=session, claim_ids=pending)
+            # A claim is graphed once the index holds it (so its neighbours can find it too).
+            vectors = self._index.vectors([i for i in pending if i in claims])
+            ready = [claims[i] for i in pending if i in vectors]
+            edges = self._judged_edges(session, ready, vectors, version)
+            try:
+                graph_service.store(
+                    session=session,
+                    edges=edges,
+                    graphed=[claim.id for claim in ready],
+                    model_version=version,
+                )
+                session.commit()
+            except IntegrityError:
+                # A claim of the batch was deleted meanwhile: the next step judges it again
+                # without it.
+                session.rollback()
+                log.info("stance graph: a claim went away while judged; retrying the batch")
+                return GraphStep(graphed=0, judged=0, seconds=time.perf_counter() - started)
+        return GraphStep(
+            graphed=len(ready), judged=len(edges), seconds=time.perf_counter() - started
+        )
+
+    def _judged_edges(
+        self,
+        session: Session,
+        claims: Sequence[Claim],
+        vectors: Mapping[int, Vectors],
+        version: str,
+    ) -> list[JudgedEdge]:
+        wanted: dict[tuple[int, int], float] = {}
+        for claim in claims:
+            for other, similarity in self._neighbours_of(session, claim, vectors[claim.id]):
+                wanted.setdefault((claim.id, other.id), similarity)
+                wanted.setdefault((other.id, claim.id), similarity)
+        done = graph_service.judged_pairs(session=session, pairs=wanted, model_version=version)
+        todo = [pair for pair in wanted if pair not in done]
+        if not todo:
+            return []
+        involved = sorted({claim_id for pair in todo for claim_id in pair})
+        texts = claim_service.get_many(session=session, claim_ids=involved)
+        stored = self._index.vectors(list(texts))
+        known = {texts[i].text: vector for i, vector in stored.items()}
+        judgements = self._judge.judge_pairs(
+            [(texts[claim_id].text, texts[evidence_id].text) for claim_id, evidence_id in todo],
+            statements=True,
+            known_vectors=known,
+        )
+        return [
+            JudgedEdge(
+                claim_id=claim_id,
+                evidence_id=evidence_id,
+                similarity=wanted[(claim_id, evidence_id)],
+                judgement=judgement,
+            )
+            for (claim_id, evidence_id), judgement in zip(todo, judgements, strict=True)
+        ]
+
+    def _neighbours_of(
+        self, session: Session, claim: Claim, vector: Vectors
+    ) -> list[tuple[Claim, float]]:
+        """The nearest claims of other sources, best first."""
+        hits = self._index.search(vector, self._neighbours * 4 + 1)
+        found = claim_service.get_many(session=session, claim_ids=[i for i, _ in hits])
+        near = [
+            (found[i], score)
+            for i, score in hits
+            if i in found and i != claim.id and found[i].source_id != claim.source_id
+        ]
+        return near[: self._neighbours]
+
+    def catch_up(self) -> int:
+        """Graph every pending claim; how many were graphed."""
+        total = 0
+        while not self._stop.is_set():
+            step = self.step()
+            if not step.graphed:
+                break
+            total += step.graphed
+        self.report_lag()
+        return total
+
+    def report_lag(self) -> graph_service.GraphLag:
+        with self._sessions() as session:
+            lag = graph_service.lag(session=session, model_version=self.model_version)
+        GRAPH_LAG_CLAIMS.set(lag.pending)
+        GRAPH_LAG_SECONDS.set(lag.oldest_seconds)
+        return lag
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="stance-graph", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                graphed = self.catch_up()
+                if graphed:
+                    log.info("stance graph: %d claims graphed", graphed)
+            except Exception:  # the graph lags; it must never take the server down
+                log.exception("stance graph step failed; retrying")
+            self._wake.wait(self._poll_seconds)
+            self._wake.clear()

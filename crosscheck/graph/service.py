@@ -1,0 +1,135 @@
+"""Reading and writing the stance graph: edges by claim, what is left to judge, the lag."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from crosscheck.claims.models import Claim
+from crosscheck.database import utcnow
+from crosscheck.graph.models import GraphedClaim, StanceEdge
+from crosscheck.stance.schemas import Stance, StanceJudgement
+
+
+@dataclass(frozen=True)
+class JudgedEdge:
+    """``evidence_id``'s stance towards ``claim_id``, as the judge gave it."""
+
+    claim_id: int
+    evidence_id: int
+    similarity: float
+    judgement: StanceJudgement
+
+
+@dataclass(frozen=True)
+class GraphLag:
+    """Claims not yet graphed by the current model, and how long the oldest has waited."""
+
+    pending: int
+    oldest_seconds: float
+
+
+def pending_claim_ids(*, session: Session, model_version: str, limit: int) -> list[int]:
+    """Up to ``limit`` claims, oldest id first, not graphed by ``model_version``."""
+    graphed = select(GraphedClaim.claim_id).where(GraphedClaim.model_version == model_version)
+    statement = select(Claim.id).where(Claim.id.not_in(graphed)).order_by(Claim.id).limit(limit)
+    return list(session.scalars(statement))
+
+
+def lag(*, session: Session, model_version: str, now: datetime | None = None) -> GraphLag:
+    """How far the graph is behind the claims table."""
+    graphed = select(GraphedClaim.claim_id).where(GraphedClaim.model_version == model_version)
+    count, oldest = session.execute(
+        select(func.count(Claim.id), func.min(Claim.created_at)).where(Claim.id.not_in(graphed))
+    ).one()
+    if not count or oldest is None:
+        return GraphLag(pending=0, oldest_seconds=0.0)
+    # min() keeps the column's type, so ``oldest`` is already an aware UTC datetime.
+    waited = ((now or utcnow()) - oldest).total_seconds()
+    return GraphLag(pending=int(count), oldest_seconds=max(0.0, waited))
+
+
+def judged_pairs(
+    *, session: Session, pairs: Iterable[tuple[int, int]], model_version: str
+) -> set[tuple[int, int]]:
+    """Those (claim, evidence) pairs that already have an edge from ``model_version``."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    claim_ids = {claim_id for claim_id, _ in wanted}
+    rows = session.execute(
+        select(StanceEdge.claim_id, StanceEdge.evidence_id).where(
+            StanceEdge.claim_id.in_(claim_ids), StanceEdge.model_version == model_version
+        )
+    )
+    return {(row.claim_id, row.evidence_id) for row in rows} & wanted
+
+
+def store(
+    *,
+    session: Session,
+    edges: Sequence[JudgedEdge],
+    graphed: Sequence[int],
+    model_version: str,
+) -> None:
+    """Write ``edges`` (replacing older judgements of the same pairs) and mark ``graphed``.
+
+    The caller commits: edges and marks land together or not at all, so a claim killed
+    half-way is graphed again from scratch and no pair is stored twice.
+    """
+    for edge in edges:
+        session.execute(
+            delete(StanceEdge).where(
+                StanceEdge.claim_id == edge.claim_id, StanceEdge.evidence_id == edge.evidence_id
+            )
+        )
+    session.add_all(
+        StanceEdge(
+            claim_id=edge.claim_id,
+            evidence_id=edge.evidence_id,
+            stance=edge.judgement.stance.value,
+            confidence=edge.judgement.confidence,
+            similarity=edge.similarity,
+            reasons=json.dumps(edge.judgement.reasons),
+            rule=edge.judgement.rule,
+            model_version=model_version,
+        )
+        for edge in edges
+    )
+    if graphed:
+        session.execute(delete(GraphedClaim).where(GraphedClaim.claim_id.in_(graphed)))
+        session.add_all(
+            GraphedClaim(claim_id=claim_id, model_version=model_version) for claim_id in graphed
+        )
+    session.flush()
+
+
+def is_graphed(*, session: Session, claim_id: int, model_version: str) -> bool:
+    marked = session.get(GraphedClaim, claim_id)
+    return marked is not None and marked.model_version == model_version
+
+
+def stored_judgements(
+    *, session: Session, claim_id: int, evidence_ids: Sequence[int], model_version: str
+) -> dict[int, StanceJudgement]:
+    """The graph's judgements of ``evidence_ids`` against ``claim_id`` by ``model_version``."""
+    if not evidence_ids:
+        return {}
+    rows = session.scalars(
+        select(StanceEdge).where(
+            StanceEdge.claim_id == claim_id,
+            StanceEdge.evidence_id.in_(set(evidence_ids)),
+            StanceEdge.model_version == model_version,
+        )
+    )
+    return {
+        row.evidence_id: StanceJudgement(
+            Stance(row.stance), row.confidence, list(json.loads(row.reasons)), rule=row.rule
+        )
+        for row in rows
+    }
