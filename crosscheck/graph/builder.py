@@ -47,6 +47,7 @@ class GraphBuilder:
         neighbours: int,
         batch_size: int = 16,
         poll_seconds: float = 2.0,
+        quiet_seconds: float = 1.0,
     ) -> None:
         self._sessions = session_factory
         self._index = claim_index
@@ -54,6 +55,10 @@ class GraphBuilder:
         self._neighbours = neighbours
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
+        # Writes come first: the graph judges once claims have stopped arriving for this long,
+        # so a bulk load keeps the CPU and the graph catches up behind it.
+        self._quiet_seconds = quiet_seconds
+        self._last_write = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -63,8 +68,16 @@ class GraphBuilder:
         return self._judge.version
 
     def claims_indexed(self, claim_ids: Sequence[int]) -> None:
-        """Told by the index when claims become searchable: look for work now."""
+        """Told by the index when claims become searchable: look for work once writes pause."""
+        self._last_write = time.monotonic()
         self._wake.set()
+
+    def _wait_for_quiet(self) -> None:
+        while not self._stop.is_set():
+            remaining = self._last_write + self._quiet_seconds - time.monotonic()
+            if remaining <= 0:
+                return
+            self._stop.wait(remaining)
 
     def step(self) -> GraphStep:
         """Graph one batch of pending claims; nothing pending is a step of zero."""
@@ -149,6 +162,7 @@ class GraphBuilder:
         """Graph every pending claim; how many were graphed."""
         total = 0
         while not self._stop.is_set():
+            self._wait_for_quiet()
             step = self.step()
             if not step.graphed:
                 break
