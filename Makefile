@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench bench-verify bench-load wrk \
+.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load wrk \
 	train-stance clean
 
 help:  ## List the targets
@@ -65,6 +65,9 @@ bench: install  ## Print start-up, verify latency and stance figures (dev splits
 
 wrk:  ## Install wrk (apt) if missing: the load generator bench-verify runs
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
+
+bench-graph: install  ## Stance graph: build rate, evidence from the graph vs judged live
+	$(BIN)/python bench/graph.py $(BENCH_ARGS)
 
 bench-verify: install wrk  ## Encoder, index, /v1/verify and load at 100k and 1M claims, vs Chroma (BENCH_ARGS="--duration 10" for a quick run)
 	$(BIN)/python bench/verify.py $(BENCH_ARGS)
