@@ -40,7 +40,12 @@ from crosscheck.logs import configure_logging
 from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings, get_settings
 from crosscheck.stance.batch import judge_stream
-from crosscheck.stance.engine import DEFAULT_OVERRIDES, StanceEngine
+from crosscheck.stance.engine import (
+    DEFAULT_OVERRIDES,
+    RULE_PRECISION_FILE,
+    StanceEngine,
+    load_enabled_rules,
+)
 from crosscheck.storage import storage_failure
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest, verification_read
@@ -517,9 +522,15 @@ def train_stance(
     started = time.perf_counter()
     judged = judge_all(engine, dev)
     # Each rule's confidence is weighed by how often it was right on dev (rules.json).
-    precision = {name: rule.precision for name, rule in rule_scores(judged).items()}
+    measured = rule_scores(judged)
+    precision = {name: rule.precision for name, rule in measured.items()}
+    write_rule_precision(output, measured)
+    # The figures reported are those of the service: only the rules rules.json enables.
+    engine.overrides = load_enabled_rules(output / RULE_PRECISION_FILE)
+    if engine.overrides != DEFAULT_OVERRIDES:
+        judged = judge_all(engine, dev)
     scores = score(with_rule_precision(judged, precision), seconds=time.perf_counter() - started)
-    write_rule_precision(output, scores)
+    scores.rules = measured
     write_model_card(output, facts=facts, scores=scores, base_model=encoder.model_name)
     out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
 

@@ -50,6 +50,8 @@ class RuleScores:
     precision: float
     # Right answers gained (or lost, if negative) against the judge alone on those pairs.
     net_gain: int
+    # The same, per dev set where the rule fired.
+    net_gain_by_dataset: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +112,7 @@ def _dataset_scores(
 def rule_scores(rows: Sequence[tuple[StancePair, StanceJudgement]]) -> dict[str, RuleScores]:
     """Per rule: how often it fired, how often it was then right, and what it gained."""
     fired: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    by_dataset: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pair, judgement in rows:
         if judgement.rule is None:
             continue
@@ -118,11 +121,13 @@ def rule_scores(rows: Sequence[tuple[StancePair, StanceJudgement]]) -> dict[str,
         before = judgement.overruled or judgement.stance
         was_right = counts_as(pair.label, before, four_way=four_way) is pair.label
         fired[judgement.rule].append((right, was_right))
+        by_dataset[judgement.rule][pair.dataset] += int(right) - int(was_right)
     return {
         rule: RuleScores(
             fired=len(outcomes),
             precision=round(sum(r for r, _ in outcomes) / len(outcomes), 4),
             net_gain=sum(r for r, _ in outcomes) - sum(w for _, w in outcomes),
+            net_gain_by_dataset=dict(sorted(by_dataset[rule].items())),
         )
         for rule, outcomes in sorted(fired.items())
     }

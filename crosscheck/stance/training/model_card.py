@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import platform
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crosscheck.stance.training.evaluate import BenchmarkScores
+from crosscheck.stance.training.evaluate import BenchmarkScores, RuleScores
 
 # Where each training set comes from and under which terms (shared/data/README.md).
 LICENSES = {
@@ -88,7 +89,9 @@ for a neutral pair. ECE: expected calibration error of the engine's confidence (
 FNC-1 relative score {fnc_score}; contradiction F1 over all statement pairs
 {statement_f1}; ECE over all dev pairs {ece}.
 
-Scoped rules on dev (fired, precision, right answers gained over the judge alone):
+The figures above are the service's: the judge with the rules `rules.json` enables. Every rule
+is measured on dev with all rules on (fired, precision, right answers gained over the judge
+alone); a rule is on in service only where it gained:
 
 {rule_table}
 
@@ -142,23 +145,36 @@ def _dev_table(scores: BenchmarkScores) -> str:
 
 
 def _rule_table(scores: BenchmarkScores) -> str:
-    rows = ["| rule | fired | precision | net gain |", "|---|---|---|---|"]
+    rows = [
+        "| rule | fired | precision | net gain | largest gains and losses | in service |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, rule in scores.rules.items():
-        rows.append(f"| {name} | {rule.fired} | {rule.precision:.3f} | {rule.net_gain:+d} |")
+        on = "yes" if rule_enabled(rule) else "no"
+        largest = sorted(rule.net_gain_by_dataset.items(), key=lambda item: -abs(item[1]))
+        where = ", ".join(f"{dataset} {gain:+d}" for dataset, gain in largest[:4] if gain)
+        rows.append(
+            f"| {name} | {rule.fired} | {rule.precision:.3f} | {rule.net_gain:+d} "
+            f"| {where or '-'} | {on} |"
+        )
     return "\n".join(rows)
 
 
-def write_rule_precision(directory: Path, scores: BenchmarkScores) -> None:
+def rule_enabled(rule: RuleScores) -> bool:
+    """A rule overrules the judge in service only where it gained right answers on dev."""
+    return rule.net_gain > 0
+
+
+def write_rule_precision(directory: Path, rules: Mapping[str, RuleScores]) -> None:
     """``rules.json``: each rule's dev precision, which weighs its confidence when it fires."""
     payload = {
         name: {
             "fired": rule.fired,
             "precision": rule.precision,
             "net_gain": rule.net_gain,
-            # A rule overrules the judge in service only where it gained right answers on dev.
-            "enabled": rule.net_gain > 0,
+            "enabled": rule_enabled(rule),
         }
-        for name, rule in scores.rules.items()
+        for name, rule in rules.items()
     }
     (directory / "rules.json").write_text(json.dumps(payload, indent=2) + "\n")
 
