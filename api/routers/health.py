@@ -23,7 +23,7 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
             "claims_indexed": runtime.claim_index.count(),
         }
         if runtime.graph_builder is not None:
-            lag = runtime.graph_builder.report_lag()
+            lag = runtime.graph_builder.lag
             body["stance_graph"] = {
                 "pending_claims": lag.pending,
                 "lag_seconds": round(lag.oldest_seconds, 3),

@@ -7,6 +7,7 @@ one transaction, and pairs already judged by the model are never judged again.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -26,6 +27,9 @@ from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import Vectors
 
 log = logging.getLogger(__name__)
+
+# How often the lag is counted while the graph catches up.
+LAG_COUNT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class GraphBuilder:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # The lag as last counted (counting scans the claims table: not on every probe).
+        self._lag = graph_service.GraphLag(pending=0, oldest_seconds=0.0)
+        self._lag_counted = 0.0
 
     @property
     def model_version(self) -> str:
@@ -70,6 +77,8 @@ class GraphBuilder:
     def claims_indexed(self, claim_ids: Sequence[int]) -> None:
         """Told by the index when claims become searchable: look for work once writes pause."""
         self._last_write = time.monotonic()
+        # Until the next count, the new claims are pending on top of the last count.
+        self._lag = dataclasses.replace(self._lag, pending=self._lag.pending + len(claim_ids))
         self._wake.set()
 
     def _wait_for_quiet(self) -> None:
@@ -167,17 +176,28 @@ class GraphBuilder:
             if not step.graphed:
                 break
             total += step.graphed
+            if time.monotonic() - self._lag_counted >= LAG_COUNT_SECONDS:
+                self.report_lag()
         self.report_lag()
         return total
 
+    @property
+    def lag(self) -> graph_service.GraphLag:
+        """The lag as last counted (at start, every few seconds while catching up, after each
+        catch-up), plus the claims indexed since."""
+        return self._lag
+
     def report_lag(self) -> graph_service.GraphLag:
+        """Count the lag now, and publish it (``lag`` and the metrics)."""
         with self._sessions() as session:
             lag = graph_service.lag(session=session, model_version=self.model_version)
+        self._lag, self._lag_counted = lag, time.monotonic()
         GRAPH_LAG_CLAIMS.set(lag.pending)
         GRAPH_LAG_SECONDS.set(lag.oldest_seconds)
         return lag
 
     def start(self) -> None:
+        self.report_lag()
         self._thread = threading.Thread(target=self._run, name="stance-graph", daemon=True)
         self._thread.start()
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from crosscheck.claims.models import Claim
@@ -82,11 +82,10 @@ def store(
     The caller commits: edges and marks land together or not at all, so a claim killed
     half-way is graphed again from scratch and no pair is stored twice.
     """
-    for edge in edges:
+    if edges:
+        pairs = [(edge.claim_id, edge.evidence_id) for edge in edges]
         session.execute(
-            delete(StanceEdge).where(
-                StanceEdge.claim_id == edge.claim_id, StanceEdge.evidence_id == edge.evidence_id
-            )
+            delete(StanceEdge).where(tuple_(StanceEdge.claim_id, StanceEdge.evidence_id).in_(pairs))
         )
     session.add_all(
         StanceEdge(
@@ -107,11 +106,6 @@ def store(
             GraphedClaim(claim_id=claim_id, model_version=model_version) for claim_id in graphed
         )
     session.flush()
-
-
-def is_graphed(*, session: Session, claim_id: int, model_version: str) -> bool:
-    marked = session.get(GraphedClaim, claim_id)
-    return marked is not None and marked.model_version == model_version
 
 
 def stored_judgements(

@@ -170,8 +170,9 @@ def _verify(
         )
     with _timed(timings, "encode"):
         # A stored claim's vector is in the index already: the encoder is spared.
-        held = claim_index.vectors([stored_claim_id]) if stored_claim_id is not None else {}
-        query = held.get(stored_claim_id or 0)
+        query = None
+        if stored_claim_id is not None:
+            query = claim_index.vectors([stored_claim_id]).get(stored_claim_id)
         if query is None:
             query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
