@@ -17,6 +17,23 @@ from crosscheck.stance.schemas import Stance
 # The order of the classifier's outputs.
 CLASSIFIER_LABELS = (Stance.CORROBORATES, Stance.CONTRADICTS, Stance.DISCUSSES)
 MAX_LENGTH = 128
+# Written beside the weights: how the judge was shown its evidence while it learned.
+INPUTS_FILE = "inputs.json"
+# Marks sentences cut from an article, so one judge learns both readings: an article that
+# "disagrees" with a headline rarely states its opposite, as a contradicting statement does.
+ARTICLE_PREFIX = "[article]"
+
+
+def article_prefix(directory: Path) -> str:
+    """The text put before an article's sentences for this judge ("" for one trained without)."""
+    path = directory / INPUTS_FILE
+    if not path.is_file():
+        return ""
+    return str(json.loads(path.read_text()).get("article_prefix", ""))
+
+
+def with_prefix(prefix: str, text: str) -> str:
+    return f"{prefix} {text}" if prefix else text
 
 
 class PairClassifier(Protocol):

@@ -19,7 +19,13 @@ import numpy.typing as npt
 
 from crosscheck.languages.detection import ENGLISH_ONLY, LanguageSupport
 from crosscheck.stance.calibration import CALIBRATION_FILE, Calibration
-from crosscheck.stance.classifier import CLASSIFIER_LABELS, PairClassifier, load_classifier
+from crosscheck.stance.classifier import (
+    CLASSIFIER_LABELS,
+    PairClassifier,
+    article_prefix,
+    load_classifier,
+    with_prefix,
+)
 from crosscheck.stance.cues import find_cues
 from crosscheck.stance.explanations import model_reasons, unrelated_reason
 from crosscheck.stance.nli import NliClassifier
@@ -36,7 +42,13 @@ RELATEDNESS_FILE = "relatedness.json"
 RULE_PRECISION_FILE = "rules.json"
 RULES_ONLY_VERSION = "rules-only"
 # What a model's version is a digest of (metadata.json records when and how it was built).
-VERSIONED_FILES = ("metadata.json", CALIBRATION_FILE, RELATEDNESS_FILE, RULE_PRECISION_FILE)
+VERSIONED_FILES = (
+    "metadata.json",
+    CALIBRATION_FILE,
+    RELATEDNESS_FILE,
+    RULE_PRECISION_FILE,
+    "classifier/inputs.json",
+)
 DEFAULT_OVERRIDES = frozenset(RULES)
 CLASSIFIER_DIR = "classifier"
 # How often a rule is taken to be right before dev figures say otherwise.
@@ -101,8 +113,11 @@ class StanceEngine:
         judgement_cache_size: int = 0,
         languages: LanguageSupport = ENGLISH_ONLY,
         version: str = RULES_ONLY_VERSION,
+        article_prefix: str = "",
     ) -> None:
         self.languages = languages
+        # Put before an article's sentences, as the judge saw them in training.
+        self.article_prefix = article_prefix
         # Names the models and rules that judge: stored judgements of another version are stale.
         self.version = version
         self.preparer = EvidencePreparer(encoder)
@@ -146,6 +161,7 @@ class StanceEngine:
             log.warning("no trained stance model at %s: judging stance by rules alone", directory)
         classifier: PairClassifier | None = None
         calibration = Calibration()
+        prefix = ""
         if nli_model is not None:
             classifier = NliClassifier.load(nli_model)
         elif trained and directory is not None:
@@ -156,6 +172,7 @@ class StanceEngine:
                 onnx_max_batch=onnx_max_batch,
             )
             calibration = Calibration.load(directory / CALIBRATION_FILE)
+            prefix = article_prefix(directory / CLASSIFIER_DIR)
         return cls(
             encoder,
             classifier=classifier,
@@ -173,6 +190,7 @@ class StanceEngine:
             judgement_cache_size=judgement_cache_size,
             languages=languages,
             version=model_version(directory if trained else None, nli_model=nli_model),
+            article_prefix=prefix,
         )
 
     @property
@@ -243,12 +261,18 @@ class StanceEngine:
         to_classify = [
             i for i, p in enumerate(related) if p >= 0.5 or _is_statement(prepared[i], statements)
         ]
-        probabilities = self.classifier.predict(
-            [prepared[i].claim for i in to_classify],
-            [_judged_text(prepared[i], statement=statements) for i in to_classify],
-        )
         articles = np.array(
             [not _is_statement(prepared[i], statements) for i in to_classify], dtype=bool
+        )
+        probabilities = self.classifier.predict(
+            [prepared[i].claim for i in to_classify],
+            [
+                with_prefix(
+                    self.article_prefix if article else "",
+                    _judged_text(prepared[i], statement=statements),
+                )
+                for i, article in zip(to_classify, articles, strict=True)
+            ],
         )
         calibrated = np.zeros_like(probabilities)
         for article in (False, True):

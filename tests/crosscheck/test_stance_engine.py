@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
+from crosscheck.stance.classifier import ARTICLE_PREFIX, INPUTS_FILE, article_prefix
 from crosscheck.stance.engine import (
     DEFAULT_OVERRIDES,
     StanceEngine,
@@ -12,6 +17,7 @@ from crosscheck.stance.engine import (
     load_rule_precision,
 )
 from crosscheck.stance.schemas import Stance
+from embeddings.encoder import SentenceTransformerEncoder
 
 CLAIM = "At least 3,000 North Korean soldiers are in Russia."
 
@@ -140,3 +146,39 @@ def test_confidences_are_calibrated_probabilities_not_constants(
     )
     assert len({j.confidence for j in judgements}) == 3
     assert all(j.judge_probability is not None for j in judgements)
+
+
+class RecordingClassifier:
+    """Answers "discusses" and remembers what evidence text the judge was shown."""
+
+    def __init__(self) -> None:
+        self.evidences: list[str] = []
+
+    def predict(self, claims: Sequence[str], evidences: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.evidences += evidences
+        return np.tile(np.array([[0.1, 0.1, 0.8]], dtype=np.float32), (len(claims), 1))
+
+
+def test_an_articles_sentences_reach_the_judge_marked_as_the_judge_learned_them(
+    encoder: SentenceTransformerEncoder, tmp_path: Path
+) -> None:
+    classifier_dir = tmp_path / "classifier"
+    classifier_dir.mkdir()
+    assert article_prefix(classifier_dir) == ""  # a judge trained without marks gets none
+    (classifier_dir / INPUTS_FILE).write_text(json.dumps({"article_prefix": ARTICLE_PREFIX}))
+    recording = RecordingClassifier()
+    engine = StanceEngine(
+        encoder, classifier=recording, article_prefix=article_prefix(classifier_dir)
+    )
+    article = " ".join(
+        f"North Korean soldiers were seen at training ground number {n} in Russia."
+        for n in range(9)
+    )
+    statement = "North Korean soldiers are in Russia, the agency said."
+    engine.judge_pairs([(CLAIM, article), (CLAIM, statement)])
+    marked, plain = recording.evidences
+    assert marked.startswith(f"{ARTICLE_PREFIX} North Korean soldiers")
+    assert plain == statement
+    recording.evidences.clear()
+    engine.judge_pairs([(CLAIM, article)], statements=True)  # a stored statement, however long
+    assert recording.evidences == [article]

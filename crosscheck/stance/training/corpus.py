@@ -14,12 +14,15 @@ from crosscheck.stance.training.datasets import (
     load_sick,
 )
 from crosscheck.stance.training.negatives import other_topic_pairs
+from crosscheck.stance.training.same_story import same_story_pairs
 from crosscheck.stance.training.sentence_pairs import load_sentence_pairs
 
 # Sets whose evidence is a whole article rather than one statement.
 ARTICLE_DATASETS = frozenset({"fnc1"})
 # Dev statements paired with another dev topic's: how often a side is taken on another matter.
 DEV_OTHER_TOPIC_PAIRS = 2000
+# Dev statement pairs from one dev story's body: how often a side is taken on a shared topic.
+DEV_SAME_STORY_PAIRS = 1000
 
 
 def load_all(data_dir: Path) -> list[StancePair]:
@@ -36,7 +39,8 @@ def dev_pairs(
     data_dir: Path, *, seed: int = 13, preparer: EvidencePreparer | None = None
 ) -> list[StancePair]:
     """The dev split of every dataset, with the contrastive pairs edited from dev stories and,
-    given a ``preparer`` (to find near statements), dev statements paired across topics."""
+    given a ``preparer`` (to find near statements), dev statements paired across topics and
+    within one story."""
     pairs = load_all(data_dir)
     dev = [pair for pair in pairs if pair.split == "dev"]
     articles = [pair for pair in dev if pair.dataset in ARTICLE_DATASETS]
@@ -45,4 +49,5 @@ def dev_pairs(
         return [*dev, *edited]
     statements = [pair for pair in [*dev, *edited] if pair.dataset not in ARTICLE_DATASETS]
     other = other_topic_pairs(statements, preparer, count=DEV_OTHER_TOPIC_PAIRS, seed=seed)
-    return [*dev, *edited, *other]
+    same_story = same_story_pairs(articles, preparer, count=DEV_SAME_STORY_PAIRS, seed=seed)
+    return [*dev, *edited, *other, *same_story]

@@ -22,6 +22,7 @@ from crosscheck.stance.training.contrastive import DATASET as CONTRASTIVE
 from crosscheck.stance.training.contrastive import edit_kind
 from crosscheck.stance.training.corpus import ARTICLE_DATASETS
 from crosscheck.stance.training.datasets import StancePair
+from crosscheck.stance.training.same_story import DATASET as SAME_STORY
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,9 @@ def score(rows: Judged, *, seconds: float = 0.0) -> BenchmarkScores:
             **{f"f1_{FNC_NAMES[Stance(c)]}": f for c, f in fnc.f1.items()},
         }
     statements = [
-        (p, j) for p, j in rows if p.dataset not in ARTICLE_DATASETS and p.dataset != CONTRASTIVE
+        (p, j)
+        for p, j in rows
+        if p.dataset not in ARTICLE_DATASETS and p.dataset not in (CONTRASTIVE, SAME_STORY)
     ]
     if statements:
         gold_contradicts = [p.label is Stance.CONTRADICTS for p, _ in statements]

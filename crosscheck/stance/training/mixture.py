@@ -29,14 +29,16 @@ class Share:
 
 RECIPE: dict[str, Share] = {
     "fnc1": Share(
+        copies=2,
         label_caps={Stance.DISCUSSES: 5000},
-        label_copies={Stance.CORROBORATES: 2, Stance.CONTRADICTS: 4},
+        label_copies={Stance.CONTRADICTS: 3},
     ),
-    "emergent": Share(copies=2),
+    "emergent": Share(copies=3),
     "sick": Share(copies=2),
     "snli": Share(copies=2),
     "contrastive": Share(),
     "other_topic": Share(),
+    "same_story": Share(copies=2),
     "cad_snli": Share(),
     "anli_dev_annotated": Share(),
     "mnli_dev_hard": Share(),

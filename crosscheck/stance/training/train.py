@@ -17,17 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from crosscheck.stance.calibration import CALIBRATION_FILE, Calibration, fit_temperature
-from crosscheck.stance.classifier import CLASSIFIER_LABELS, MAX_LENGTH, StanceClassifier
+from crosscheck.stance.classifier import (
+    ARTICLE_PREFIX,
+    CLASSIFIER_LABELS,
+    INPUTS_FILE,
+    MAX_LENGTH,
+    StanceClassifier,
+    with_prefix,
+)
 from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
 from crosscheck.stance.relatedness import Relatedness
 from crosscheck.stance.schemas import Stance
 from crosscheck.stance.training.contrastive import from_articles
-from crosscheck.stance.training.corpus import ARTICLE_DATASETS, load_all
+from crosscheck.stance.training.corpus import ARTICLE_DATASETS, DEV_SAME_STORY_PAIRS, load_all
 from crosscheck.stance.training.datasets import StancePair
 from crosscheck.stance.training.mixture import RECIPE, Share, mixture_summary, training_mixture
 from crosscheck.stance.training.negatives import DATASET as OTHER_TOPIC
 from crosscheck.stance.training.negatives import other_topic_pairs
 from crosscheck.stance.training.relatedness_fit import fit_article_model, fit_statement_model
+from crosscheck.stance.training.same_story import same_story_pairs
 from embeddings.encoder import Encoder, resolve_model_path
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,8 @@ log = logging.getLogger(__name__)
 LABEL_INDEX = {label: i for i, label in enumerate(CLASSIFIER_LABELS)}
 # Statements paired with another topic's: neutral for the judge, unrelated for relatedness.
 OTHER_TOPIC_PAIRS = 8000
+# Two statements of one story's body: neutral for the judge (see same_story.py).
+SAME_STORY_PAIRS = 6000
 RELATEDNESS_SAMPLE = 6000
 # Dev pairs per dataset used to fit the temperatures (more adds time, not precision).
 CALIBRATION_PAIRS_PER_SET = 600
@@ -60,13 +70,15 @@ class Corpus:
 
     pairs: list[StancePair]
     articles: dict[tuple[str, str], PreparedPair]
+    article_prefix: str = ARTICLE_PREFIX
 
     def evidence_text(self, pair: StancePair) -> str:
-        """What the classifier reads as evidence: an article's nearest sentences, or the text."""
+        """What the classifier reads as evidence: an article's nearest sentences (marked as
+        such), or the statement."""
         prepared = self.articles.get((pair.claim, pair.evidence))
         if prepared is None:
             return pair.evidence
-        return prepared.selected_text or pair.evidence
+        return with_prefix(self.article_prefix, prepared.selected_text or pair.evidence)
 
     def split(self, name: str) -> list[StancePair]:
         return [pair for pair in self.pairs if pair.split == name]
@@ -96,8 +108,16 @@ def build_corpus(data_dir: Path, preparer: EvidencePreparer, *, seed: int) -> Co
     ]
     unrelated = other_topic_pairs(statements, preparer, count=OTHER_TOPIC_PAIRS, seed=seed)
     log.info("%d other-topic pairs", len(unrelated))
+    same_story = [
+        pair
+        for split, count in (("train", SAME_STORY_PAIRS), ("dev", DEV_SAME_STORY_PAIRS))
+        for pair in same_story_pairs(
+            [p for p in articles if p.split == split], preparer, count=count, seed=seed
+        )
+    ]
+    log.info("%d same-story pairs", len(same_story))
     return Corpus(
-        pairs=[*pairs, *edited, *unrelated],
+        pairs=[*pairs, *edited, *unrelated, *same_story],
         articles={(p.claim, p.evidence): q for p, q in zip(articles, prepared, strict=True)},
     )
 
@@ -185,6 +205,7 @@ def fine_tune_classifier(examples: Examples, options: TrainingOptions, destinati
     (destination / "labels.json").write_text(
         json.dumps([label.value for label in CLASSIFIER_LABELS])
     )
+    (destination / INPUTS_FILE).write_text(json.dumps({"article_prefix": ARTICLE_PREFIX}))
 
 
 def calibrate(
