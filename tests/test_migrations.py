@@ -18,6 +18,7 @@ TABLES = {
     "claim_reviews",
     "api_keys",
     "stance_edges",
+    "source_links",
     "graphed_claims",
 }
 

@@ -1,4 +1,5 @@
-"""The background judge: graphs each stored claim against its nearest claims from other sources.
+"""The background judge: graphs each stored claim against its nearest claims from other sources,
+and links it to its own source's statements near it.
 
 It follows the claims table as the index does: whatever is stored and not yet graphed by the
 current model is found again after a restart or a kill, edges and the claim's mark commit in
@@ -30,6 +31,15 @@ log = logging.getLogger(__name__)
 
 # How often the lag is counted while the graph catches up.
 LAG_COUNT_SECONDS = 5.0
+# How many nearest claims each graphed claim's search returns (its judged neighbours and its
+# source's linked statements come from it).
+LINK_SEARCH = 50
+
+
+@dataclass(frozen=True)
+class Nearby:
+    other_sources: list[tuple[Claim, float]]
+    links: list[graph_service.Link]
 
 
 @dataclass(frozen=True)
@@ -100,13 +110,15 @@ class GraphBuilder:
             # A claim is graphed once the index holds it (so its neighbours can find it too).
             vectors = self._index.vectors([i for i in pending if i in claims])
             ready = [claims[i] for i in pending if i in vectors]
-            edges = self._judged_edges(session, ready, vectors, version)
+            near = {claim.id: self._near(session, claim, vectors[claim.id]) for claim in ready}
+            edges = self._judged_edges(session, ready, near, version)
             try:
                 graph_service.store(
                     session=session,
                     edges=edges,
                     graphed=[claim.id for claim in ready],
                     model_version=version,
+                    links=[link for claim in ready for link in near[claim.id].links],
                 )
                 session.commit()
             except IntegrityError:
@@ -123,12 +135,12 @@ class GraphBuilder:
         self,
         session: Session,
         claims: Sequence[Claim],
-        vectors: Mapping[int, Vectors],
+        near: Mapping[int, Nearby],
         version: str,
     ) -> list[JudgedEdge]:
         wanted: dict[tuple[int, int], float] = {}
         for claim in claims:
-            for other, similarity in self._neighbours_of(session, claim, vectors[claim.id]):
+            for other, similarity in near[claim.id].other_sources:
                 wanted.setdefault((claim.id, other.id), similarity)
                 wanted.setdefault((other.id, claim.id), similarity)
         done = graph_service.judged_pairs(session=session, pairs=wanted, model_version=version)
@@ -154,18 +166,25 @@ class GraphBuilder:
             for (claim_id, evidence_id), judgement in zip(todo, judgements, strict=True)
         ]
 
-    def _neighbours_of(
-        self, session: Session, claim: Claim, vector: Vectors
-    ) -> list[tuple[Claim, float]]:
-        """The nearest claims of other sources, best first."""
-        hits = self._index.search(vector, self._neighbours * 4 + 1)
+    def _near(self, session: Session, claim: Claim, vector: Vectors) -> Nearby:
+        """The nearest claims of other sources (to judge), and the source's own statements
+        near the claim (to link), from one search."""
+        hits = self._index.search(vector, max(self._neighbours * 4 + 1, LINK_SEARCH))
         found = claim_service.get_many(session=session, claim_ids=[i for i, _ in hits])
-        near = [
+        others = [
             (found[i], score)
             for i, score in hits
             if i in found and i != claim.id and found[i].source_id != claim.source_id
         ]
-        return near[: self._neighbours]
+        links = [
+            graph_service.Link(claim_id=claim.id, other_id=i, similarity=score)
+            for i, score in hits
+            if i in found
+            and i != claim.id
+            and found[i].source_id == claim.source_id
+            and score >= graph_service.LINK_SIMILARITY
+        ]
+        return Nearby(other_sources=others[: self._neighbours], links=links)
 
     def catch_up(self) -> int:
         """Graph every pending claim; how many were graphed."""

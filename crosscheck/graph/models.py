@@ -1,4 +1,5 @@
-"""ORM rows of the stance graph: judged edges, and which claims have had theirs judged."""
+"""ORM rows of the stance graph: judged edges, which claims have had theirs judged, and links
+between near statements of one source."""
 
 from __future__ import annotations
 
@@ -42,3 +43,19 @@ class GraphedClaim(Base):
     )
     model_version: Mapped[str] = mapped_column(String(64))
     graphed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SourceLink(Base):
+    """Another statement of the claim's own source near it in meaning (both ways are stored):
+    what a timeline and supersession read instead of searching the index again."""
+
+    __tablename__ = "source_links"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "other_id"),
+        Index("ix_source_links_other_id", "other_id"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(IdType, ForeignKey("claims.id", ondelete="CASCADE"))
+    similarity: Mapped[float] = mapped_column(Float)

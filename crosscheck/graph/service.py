@@ -1,9 +1,10 @@
-"""Reading and writing the stance graph: edges by claim, what is left to judge, the lag."""
+"""Reading and writing the stance graph: edges by claim, links between one source's near
+statements, what is left to judge, the lag."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +13,12 @@ from sqlalchemy.orm import Session
 
 from crosscheck.claims.models import Claim
 from crosscheck.database import utcnow
-from crosscheck.graph.models import GraphedClaim, StanceEdge
+from crosscheck.graph.models import GraphedClaim, SourceLink, StanceEdge
 from crosscheck.stance.schemas import Stance, StanceJudgement
+
+# From this similarity a statement of a claim's own source is linked to it (timelines read the
+# links; a ``timeline_similarity`` setting below it makes them search the index instead).
+LINK_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,15 @@ class JudgedEdge:
     evidence_id: int
     similarity: float
     judgement: StanceJudgement
+
+
+@dataclass(frozen=True)
+class Link:
+    """``other_id`` is a statement of ``claim_id``'s own source, ``similarity`` near it."""
+
+    claim_id: int
+    other_id: int
+    similarity: float
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,10 @@ def store(
     edges: Sequence[JudgedEdge],
     graphed: Sequence[int],
     model_version: str,
+    links: Sequence[Link] = (),
 ) -> None:
-    """Write ``edges`` (replacing older judgements of the same pairs) and mark ``graphed``.
+    """Write ``edges`` (replacing older judgements of the same pairs), the ``graphed`` claims'
+    links to their own source's statements (both ways, replacing theirs), and mark ``graphed``.
 
     The caller commits: edges and marks land together or not at all, so a claim killed
     half-way is graphed again from scratch and no pair is stored twice.
@@ -101,6 +117,19 @@ def store(
         for edge in edges
     )
     if graphed:
+        session.execute(
+            delete(SourceLink).where(
+                SourceLink.claim_id.in_(graphed) | SourceLink.other_id.in_(graphed)
+            )
+        )
+        both_ways: dict[tuple[int, int], float] = {}
+        for link in links:
+            both_ways[(link.claim_id, link.other_id)] = link.similarity
+            both_ways[(link.other_id, link.claim_id)] = link.similarity
+        session.add_all(
+            SourceLink(claim_id=claim_id, other_id=other_id, similarity=similarity)
+            for (claim_id, other_id), similarity in both_ways.items()
+        )
         session.execute(delete(GraphedClaim).where(GraphedClaim.claim_id.in_(graphed)))
         session.add_all(
             GraphedClaim(claim_id=claim_id, model_version=model_version) for claim_id in graphed
@@ -127,3 +156,33 @@ def stored_judgements(
         )
         for row in rows
     }
+
+
+def linked_statements(
+    *, session: Session, claim_ids: Collection[int], min_similarity: float
+) -> dict[int, list[tuple[int, float]]]:
+    """Each claim's linked statements of its own source at least ``min_similarity`` near it,
+    best first."""
+    linked: dict[int, list[tuple[int, float]]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return linked
+    rows = session.execute(
+        select(SourceLink.claim_id, SourceLink.other_id, SourceLink.similarity)
+        .where(SourceLink.claim_id.in_(set(claim_ids)), SourceLink.similarity >= min_similarity)
+        .order_by(SourceLink.similarity.desc(), SourceLink.other_id)
+    )
+    for row in rows:
+        linked[row.claim_id].append((row.other_id, row.similarity))
+    return linked
+
+
+def fully_linked_sources(*, session: Session, source_ids: Collection[int]) -> set[int]:
+    """Those sources every statement of which has been graphed (by any model): their links are
+    complete, so timelines can read them instead of searching."""
+    if not source_ids:
+        return set()
+    # NOT EXISTS, not NOT IN: one key lookup per statement of these sources, rather than
+    # reading the whole graphed_claims table on every verification.
+    graphed = select(GraphedClaim.claim_id).where(GraphedClaim.claim_id == Claim.id)
+    waiting = select(Claim.source_id).where(Claim.source_id.in_(set(source_ids)), ~graphed.exists())
+    return set(source_ids) - set(session.scalars(waiting.distinct()))

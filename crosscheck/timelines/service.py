@@ -1,7 +1,9 @@
 """Statements by one source that are near each other in meaning, in the order they were made.
 
 Two statements of one source are one timeline when they are at least ``threshold`` similar; within
-it, the rules in ``rules.py`` say which supersedes which, and what was known at ``as_of``.
+it, the rules in ``rules.py`` say which supersedes which, and what was known at ``as_of``. The
+stance graph links each statement to its source's near ones as it is stored: a source whose
+statements are all graphed is read from those links, without searching the index again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
+from crosscheck.graph import service as graph_service
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.timelines.exceptions import NotYetStatedError
 from crosscheck.timelines.rules import chronological_key, known_by, supersedes
@@ -88,6 +91,45 @@ class StatementHistory:
 
     def near(self, claim: Claim) -> list[tuple[Claim, float]]:
         """The source's statements at least ``threshold`` similar to ``claim``, best first."""
+        return self.near_many([claim])[claim.id]
+
+    def near_many(self, claims: Sequence[Claim]) -> dict[int, list[tuple[Claim, float]]]:
+        """``near`` for each claim: read from the stance graph's links where its source is fully
+        linked, searched in the index otherwise."""
+        linked = self._linked_sources({claim.source_id for claim in claims})
+        from_links = [claim for claim in claims if claim.source_id in linked]
+        near = self._near_by_links(from_links)
+        for claim in claims:
+            if claim.id not in near:
+                near[claim.id] = self._near_by_search(claim)
+        return near
+
+    def _linked_sources(self, source_ids: set[int]) -> set[int]:
+        if self._threshold < graph_service.LINK_SIMILARITY or not source_ids:
+            return set()
+        return graph_service.fully_linked_sources(session=self._session, source_ids=source_ids)
+
+    def _near_by_links(self, claims: Sequence[Claim]) -> dict[int, list[tuple[Claim, float]]]:
+        links = graph_service.linked_statements(
+            session=self._session,
+            claim_ids=[claim.id for claim in claims],
+            min_similarity=self._threshold,
+        )
+        others = claim_service.get_many(
+            session=self._session,
+            claim_ids=sorted({other for found in links.values() for other, _ in found}),
+        )
+        near: dict[int, list[tuple[Claim, float]]] = {}
+        for claim in claims:
+            found = [
+                (others[other], similarity)
+                for other, similarity in links[claim.id][:MAX_STATEMENTS]
+                if other in others and known_by(others[other], self._as_of)
+            ]
+            near[claim.id] = [(claim, 1.0), *found] if known_by(claim, self._as_of) else found
+        return near
+
+    def _near_by_search(self, claim: Claim) -> list[tuple[Claim, float]]:
         among = self._claim_ids_of(claim.source_id)
         vector = vectors_of(self._index, [claim])[0]
         hits = [
@@ -100,12 +142,25 @@ class StatementHistory:
 
     def newer_statement(self, claim: Claim, *, exclude: Collection[int] = ()) -> Claim | None:
         """The latest statement that supersedes ``claim``, if its source made one."""
-        newer = [
-            other
-            for other, _ in self.near(claim)
-            if other.id not in exclude and supersedes(other, claim)
-        ]
-        return max(newer, key=chronological_key, default=None)
+        return self.newer_statements([claim], exclude=exclude)[claim.id]
+
+    def newer_statements(
+        self, claims: Sequence[Claim], *, exclude: Collection[int] = ()
+    ) -> dict[int, Claim | None]:
+        """``newer_statement`` of each claim, by id."""
+        near = self.near_many(claims)
+        return {
+            claim.id: max(
+                (
+                    other
+                    for other, _ in near[claim.id]
+                    if other.id not in exclude and supersedes(other, claim)
+                ),
+                key=chronological_key,
+                default=None,
+            )
+            for claim in claims
+        }
 
     def timeline(self, claim: Claim) -> Timeline:
         """``claim`` and its source's statements near it, oldest first, each marked current or

@@ -29,11 +29,10 @@ def with_successors(
     weighed = {item.claim.id: item for item in evidence}
     pending = list(evidence)
     while pending:
-        successors = {
-            item.claim.id: newer
-            for item in pending
-            if (newer := history.newer_statement(item.claim, exclude=exclude_claims)) is not None
-        }
+        newer_of = history.newer_statements(
+            [item.claim for item in pending], exclude=exclude_claims
+        )
+        successors = {claim_id: newer for claim_id, newer in newer_of.items() if newer is not None}
         fresh = list({c.id: c for c in successors.values() if c.id not in weighed}.values())
         if fresh:
             judgements = judge.judge_many(text, [c.text for c in fresh], statements=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,7 +19,9 @@ from crosscheck.graph.builder import GraphBuilder
 from crosscheck.graph.models import GraphedClaim, StanceEdge
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
+from crosscheck.timelines.service import statement_timeline
 from crosscheck.verdicts import service as verdict_service
+from crosscheck.verdicts.schemas import VerifyRequest
 from embeddings.encoder import SentenceTransformerEncoder
 from tests.conftest import load_demo, wait_until_ready
 
@@ -198,3 +201,104 @@ def test_the_server_graphs_in_the_background_and_reports_its_lag(
     assert _edges(runtime)
     metrics = graphing_client.get("/metrics").text
     assert "crosscheck_graph_lag_claims 0.0" in metrics
+
+
+def _supersession(runtime: Runtime, texts: Sequence[str]) -> dict[str, dict[int, int | None]]:
+    """For each text verified: each evidence claim and the statement superseding it."""
+    answers = {}
+    for text in texts:
+        with runtime.session_factory() as session:
+            verification = verdict_service.verify_text(
+                session=session,
+                claim_index=runtime.claim_index,
+                judge=runtime.judge,
+                request=VerifyRequest(text=text, top_k=10),
+                default_top_k=10,
+                timeline_similarity=runtime.settings.timeline_similarity,
+            )
+        answers[text] = {
+            item.claim.id: item.superseded_by.id if item.superseded_by else None
+            for item in verification.evidence
+        }
+    return answers
+
+
+def _timelines(runtime: Runtime, claim_ids: Sequence[int]) -> dict[int, list[tuple[int, Any]]]:
+    timelines = {}
+    with runtime.session_factory() as session:
+        for claim_id in claim_ids:
+            timeline = statement_timeline(
+                session=session,
+                claim_index=runtime.claim_index,
+                claim_id=claim_id,
+                threshold=runtime.settings.timeline_similarity,
+            )
+            timelines[claim_id] = [
+                (e.claim.id, e.superseded_by.id if e.superseded_by else None)
+                for e in timeline.entries
+            ]
+    return timelines
+
+
+def _source_searches(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the index searches limited to one source's statements, from now on."""
+    searches: list[int] = []
+    search = runtime.claim_index.search
+
+    def counting(query: Any, k: int, *, among: Sequence[int] | None = None) -> Any:
+        if among is not None:
+            searches.append(len(among))
+        return search(query, k, among=among)
+
+    monkeypatch.setattr(runtime.claim_index, "search", counting)
+    return searches
+
+
+def test_supersession_and_timelines_read_the_graphs_links_instead_of_searching(
+    demo_runtime: Runtime, builder: GraphBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with demo_runtime.session_factory() as session:
+        rows = session.execute(select(Claim.id, Claim.text).order_by(Claim.id)).all()
+    texts = [
+        "North Korea has sent about 3,000 soldiers to Russia.",
+        "There is no sign that North Korean soldiers are in Russia.",
+        *[text for _, text in rows[::6]],
+    ]
+    claim_ids = [claim_id for claim_id, _ in rows[::3]]
+    searched = _supersession(demo_runtime, texts), _timelines(demo_runtime, claim_ids)
+    superseded = [s for answer in searched[0].values() for s in answer.values() if s]
+    assert superseded, "the demo data has statements that later ones supersede"
+
+    builder.catch_up()
+    searches = _source_searches(demo_runtime, monkeypatch)
+    assert (_supersession(demo_runtime, texts), _timelines(demo_runtime, claim_ids)) == searched
+    assert searches == []
+
+    # A source with a statement the graph has not reached yet is searched, and the new
+    # statement supersedes at once.
+    with demo_runtime.session_factory() as session:
+        denial = session.scalars(
+            select(Claim).where(Claim.text.startswith("There is no indication so far"))
+        ).one()
+        created = claim_service.create(
+            session=session,
+            claim_in=ClaimCreate(
+                text="North Korea has now sent roughly 10,000 soldiers to Russia.",
+                source=denial.source.name,
+                stated_at=datetime(2024, 11, 5, tzinfo=UTC),
+                url="https://example.org/briefings/2024-11-05",
+            ),
+        )
+        session.commit()
+        new = created.claim
+    demo_runtime.claim_index.add_texts([(new.id, new.text)])
+    latest = _supersession(demo_runtime, ["North Korea has sent about 3,000 soldiers to Russia."])
+    assert searches
+    assert new.id in next(iter(latest.values())).values()
+    searches.clear()
+    assert builder.catch_up() == 1
+    assert (
+        _supersession(demo_runtime, ["North Korea has sent about 3,000 soldiers to Russia."])
+        == latest
+    )
+    assert searches == []
