@@ -7,7 +7,8 @@ the shipped stance model, builds the graph, and prints on this machine:
 - build: claims graphed per second and judged pairs per second;
 - evidence for ``--lookups`` stored claims (the verification of GET /v1/claims/{id}/evidence,
   in process): p50/p99 with the graph against judging live (judgement cache off), the time
-  spent judging in each, and how many evidence labels and confidences agree (all should).
+  spent judging and on timelines (links read from the graph, against a search per evidence
+  item) in each, and how many evidence labels, confidences and supersessions agree (all should).
 Figures only; nothing is asserted.
 """
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
 from sqlalchemy import func, select
 
+from crosscheck.graph import service as graph_service
 from crosscheck.graph.builder import GraphBuilder
 from crosscheck.graph.models import StanceEdge
 from crosscheck.ingest.claims import ClaimBulkLoader
@@ -103,19 +105,27 @@ def main() -> None:
 
     results: dict[str, list[tuple[float, Verification]]] = {}
     real_version = runtime.judge.version
+    linked_sources = graph_service.fully_linked_sources
     for mode in ("graph", "live"):
-        # Another version name: the graph's edges do not apply, every pair is judged live.
+        # Another version name: the graph's edges do not apply, every pair is judged live;
+        # and no source counts as linked, so timelines search the index as without a graph.
         runtime.judge.version = real_version if mode == "graph" else "bench-live"
+        graph_service.fully_linked_sources = (  # type: ignore[assignment]
+            linked_sources if mode == "graph" else lambda **_: set()
+        )
         verify(ids[0])  # warm
         results[mode] = [verify(claim_id) for claim_id in ids]
     runtime.judge.version = real_version
+    graph_service.fully_linked_sources = linked_sources  # type: ignore[assignment]
     for mode, rows in results.items():
         times = [ms for ms, _ in rows]
         judging = [answer.timings.get("judge", 0.0) for _, answer in rows]
+        timelines = [answer.timings.get("timelines", 0.0) for _, answer in rows]
         print(
             f"evidence ({mode}): p50 {statistics.median(times):.1f} ms, "
             f"p99 {_percentile(times, 0.99):.1f} ms, "
-            f"judging p50 {statistics.median(judging):.1f} ms"
+            f"judging p50 {statistics.median(judging):.1f} ms, "
+            f"timelines p50 {statistics.median(timelines):.1f} ms"
         )
     same = total = 0
     for (_, graph), (_, live) in zip(results["graph"], results["live"], strict=True):
@@ -127,8 +137,12 @@ def main() -> None:
                 other is not None
                 and other.stance is item.stance
                 and abs(other.judgement.confidence - item.judgement.confidence) < 1e-6
+                and other.superseded_by == item.superseded_by
             )
-    print(f"agreement: {same} / {total} evidence items with the same label and confidence")
+    print(
+        f"agreement: {same} / {total} evidence items with the same label, confidence and "
+        "superseding statement"
+    )
     runtime.close()
 
 
