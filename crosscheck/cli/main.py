@@ -484,6 +484,8 @@ def train_stance(
 ) -> None:
     """Train the stance model on the benchmarks' training data; score it on the dev splits."""
     # Training needs scikit-learn and the benchmark readers; serving does not.
+    from crosscheck.stance.training.cascade_fit import TRAINING_PAIRS as CASCADE_TRAINING_PAIRS
+    from crosscheck.stance.training.cascade_fit import fit_cascade
     from crosscheck.stance.training.corpus import dev_pairs
     from crosscheck.stance.training.evaluate import (
         judge_all,
@@ -531,8 +533,43 @@ def train_stance(
         judged = judge_all(engine, dev)
     scores = score(with_rule_precision(judged, precision), seconds=time.perf_counter() - started)
     scores.rules = measured
-    write_model_card(output, facts=facts, scores=scores, base_model=encoder.model_name)
-    out.print_json(json.dumps({"training": facts, "dev": dataclasses.asdict(scores)}))
+    # Last, the cascade is distilled from the engine as the service runs it (rules included).
+    cascade = fit_cascade(
+        engine, data_dir, output, training_pairs=max_pairs or CASCADE_TRAINING_PAIRS
+    )
+    write_model_card(
+        output, facts=facts, scores=scores, base_model=encoder.model_name, cascade=cascade
+    )
+    out.print_json(
+        json.dumps({"training": facts, "dev": dataclasses.asdict(scores), "cascade": cascade})
+    )
+
+
+@app.command("fit-cascade")
+def fit_cascade_command(
+    data_dir: Annotated[
+        Path, typer.Option(exists=True, file_okay=False, help="Folder with fnc1/, sick/, nli/, ...")
+    ],
+    model_dir: Annotated[
+        Path, typer.Option(exists=True, file_okay=False, help="The trained stance model")
+    ] = DEFAULT_STANCE_MODEL,
+    pairs: Annotated[
+        int, typer.Option(min=40, help="Training pairs labelled by the full engine")
+    ] = 30_000,
+) -> None:
+    """Fit the cascade's first judge for a trained stance model (writes cascade.npz beside it)."""
+    from crosscheck.stance.training.cascade_fit import fit_cascade
+
+    settings = _settings()
+    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
+    engine = StanceEngine.from_directory(
+        encoder, model_dir, related_threshold=settings.related_threshold
+    )
+    if not engine.learned:
+        console.print(f"[red]no trained stance model in {model_dir}[/red]")
+        raise typer.Exit(2)
+    report = fit_cascade(engine, data_dir, model_dir, training_pairs=pairs)
+    out.print_json(json.dumps(report))
 
 
 @app.command("graphql-schema")

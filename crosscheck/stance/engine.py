@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from crosscheck.languages.detection import ENGLISH_ONLY, LanguageSupport
 from crosscheck.stance.calibration import CALIBRATION_FILE, Calibration
+from crosscheck.stance.cascade import CASCADE_FILE, Cascade, Features, pair_features
 from crosscheck.stance.classifier import (
     CLASSIFIER_LABELS,
     PairClassifier,
@@ -48,6 +49,7 @@ VERSIONED_FILES = (
     RELATEDNESS_FILE,
     RULE_PRECISION_FILE,
     "classifier/inputs.json",
+    CASCADE_FILE,
 )
 DEFAULT_OVERRIDES = frozenset(RULES)
 CLASSIFIER_DIR = "classifier"
@@ -114,8 +116,11 @@ class StanceEngine:
         languages: LanguageSupport = ENGLISH_ONLY,
         version: str = RULES_ONLY_VERSION,
         article_prefix: str = "",
+        cascade: Cascade | None = None,
     ) -> None:
         self.languages = languages
+        # Settles statement pairs the full judge would leave unsided, before it runs.
+        self.cascade = cascade
         # Put before an article's sentences, as the judge saw them in training.
         self.article_prefix = article_prefix
         # Names the models and rules that judge: stored judgements of another version are stale.
@@ -191,6 +196,7 @@ class StanceEngine:
             languages=languages,
             version=model_version(directory if trained else None, nli_model=nli_model),
             article_prefix=prefix,
+            cascade=Cascade.load(directory) if trained and directory is not None else None,
         )
 
     @property
@@ -261,6 +267,8 @@ class StanceEngine:
         to_classify = [
             i for i, p in enumerate(related) if p >= 0.5 or _is_statement(prepared[i], statements)
         ]
+        settled = self._settled_by_cascade(prepared, to_classify, statements=statements)
+        to_classify = [i for i in to_classify if i not in settled]
         articles = np.array(
             [not _is_statement(prepared[i], statements) for i in to_classify], dtype=bool
         )
@@ -281,9 +289,57 @@ class StanceEngine:
                 calibrated[rows] = self.calibration.apply(probabilities[rows], article=article)
         by_pair = dict(zip(to_classify, calibrated, strict=True))
         return [
-            self._decide(pair, related[i], by_pair.get(i), statement=statements)
+            self._unsided(pair, related[i], settled[i])
+            if i in settled
+            else self._decide(pair, related[i], by_pair.get(i), statement=statements)
             for i, pair in enumerate(prepared)
         ]
+
+    def cascade_features(self, pair: PreparedPair, *, statements: bool) -> Features:
+        """The first judge's features for a statement pair (vectors come from the cache)."""
+        evidence = _judged_text(pair, statement=statements)
+        deciding = pair.deciding_sentence
+        vectors = self.preparer.vectors([pair.claim, deciding.text if deciding else evidence])
+        return pair_features(vectors[0], vectors[1], pair.signals, pair.claim, evidence)
+
+    def _settled_by_cascade(
+        self, prepared: Sequence[PreparedPair], candidates: Sequence[int], *, statements: bool
+    ) -> dict[int, float]:
+        """The statement pairs the first judge settles as unsided, with its probability."""
+        cascade = self.cascade
+        pairs = [i for i in candidates if _is_statement(prepared[i], statements)]
+        if cascade is None or not pairs:
+            return {}
+        features = np.vstack(
+            [self.cascade_features(prepared[i], statements=statements) for i in pairs]
+        )
+        unsided = cascade.unsided_probability(features)
+        return {i: float(p) for i, p in zip(pairs, unsided, strict=True) if p >= cascade.threshold}
+
+    def _unsided(self, pair: PreparedPair, p_related: float, p_unsided: float) -> StanceJudgement:
+        """A statement pair the first judge settled: as ``_decide`` reads an unsided label."""
+        spans = _spans(pair)
+        if p_related < 0.5:
+            return StanceJudgement(
+                Stance.UNRELATED, _bounded(1.0 - p_related), [unrelated_reason(pair)], spans
+            )
+        deciding_text = _judged_text(pair, statement=True)
+        where = f'deciding sentence: "{_excerpt(deciding_text)}"'
+        reasons = model_reasons(
+            Stance.DISCUSSES,
+            claim=pair.claim,
+            deciding_text=deciding_text,
+            probability=p_unsided,
+            similarity=pair.signals.max_similarity,
+        )
+        return StanceJudgement(
+            Stance.DISCUSSES,
+            _bounded(p_related * p_unsided),
+            [*reasons, "settled by the first judge", where],
+            spans,
+            judge_probability=p_unsided,
+            related_probability=p_related,
+        )
 
     def _by_rules(self, pair: PreparedPair) -> StanceJudgement:
         judgement = self.rules_only.judge(

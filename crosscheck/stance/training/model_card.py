@@ -18,6 +18,8 @@ LICENSES = {
     "emergent": ("Emergent (Ferreira and Vlachos 2016), training split", "none stated"),
     "snli": ("SNLI, dev split (e-SNLI repository)", "CC BY-SA 4.0; repository MIT"),
     "contrastive": ("edits of FNC-1 body sentences made by this project's code", "as FNC-1"),
+    "same_story": ("pairs of FNC-1 body sentences chosen by this project's code", "as FNC-1"),
+    "other_topic": ("statements of the sets above paired across topics", "as their sets"),
     "anli_dev_annotated": ("ANLI dev rounds, annotated", "CC BY-NC 4.0 (non-commercial)"),
     "breaking_nli": ("Breaking NLI", "CC BY-SA 4.0"),
     "cad_snli": ("Counterfactually augmented SNLI", "Apache-2.0"),
@@ -50,7 +52,8 @@ Decides whether a piece of evidence **corroborates**, **contradicts**, **discuss
 - `classifier/`: the statement judge, all-MiniLM-L6-v2 fine-tuned as a 3-label cross-encoder
   (entails / contradicts / neutral, read as corroborates / contradicts / discusses) on the claim
   against the evidence: a statement whole, an article's (at most) three sentences nearest the
-  claim; max length {max_length} tokens; stored in half precision.
+  claim, marked as such (`classifier/inputs.json`); max length {max_length} tokens; stored in
+  half precision.
 - `calibration.json`: temperatures for its probabilities, one for statements and one for
   articles, fitted on dev pairs so that a confidence of 0.8 is right about 80% of the time.
 - `relatedness.json`: two logistic models over similarity and word / name overlap, one for
@@ -81,8 +84,11 @@ a sentence stay together; Emergent is split by claim; SNLI and the 22 sets in `n
 by connected components of shared sentences across all of them (15% of topics); contrastive
 edits come from the bodies of dev stories only; `other_topic` pairs 2,000 dev statements each
 with the most similar of ten statements from other dev topics (right when no side is taken:
-how often the engine takes a side on another matter). On 3-way sets, "unrelated" counts as right
-for a neutral pair. ECE: expected calibration error of the engine's confidence (15 bins).
+how often the engine takes a side on another matter); `same_story` pairs two plain statements
+of one dev story's body, near in meaning but not restating each other (how often it takes a
+side on a shared topic; left out of the statement contradiction F1, as contrastive edits are).
+On 3-way sets, "unrelated" counts as right for a neutral pair. ECE: expected calibration error
+of the engine's confidence (15 bins).
 
 {dev_table}
 
@@ -96,6 +102,10 @@ alone); a rule is on in service only where it gained:
 {rule_table}
 
 Contrastive edits (dev stories), accuracy per edit: {contrastive}
+
+## The cascade's first judge
+
+{cascade}
 
 ## Training run
 
@@ -179,8 +189,34 @@ def write_rule_precision(directory: Path, rules: Mapping[str, RuleScores]) -> No
     (directory / "rules.json").write_text(json.dumps(payload, indent=2) + "\n")
 
 
+def _cascade_section(report: Mapping[str, object] | None) -> str:
+    if report is None or not report.get("fitted"):
+        return "Not fitted: every statement pair goes to the classifier."
+
+    def share(key: str, digits: int = 1) -> str:
+        return f"{float(str(report[key])):.{digits}%}"
+
+    return (
+        "`cascade.npz`: a one-hidden-layer network over the pair's vectors, relatedness signals "
+        "and word cues, distilled from this engine's labels on "
+        f"{report['training_pairs']} training statement pairs, settles a statement pair as "
+        f"unsided (discusses / unrelated) at probability {report['threshold']} or more, without "
+        "the classifier. On the dev statement pairs that did not choose that threshold "
+        f"({report['dev_pairs_measured']}), it settled {share('dev_settled_share')} "
+        f"of pairs (the engine left {share('dev_unsided_share')} unsided), and "
+        f"its label differed from the full engine's on {share('dev_disagreement', 2)} "
+        "of pairs. Rebuilt by `crosscheck fit-cascade` (also the last step of `train-stance`); "
+        "the figures above are the full engine's."
+    )
+
+
 def write_model_card(
-    directory: Path, *, facts: dict[str, object], scores: BenchmarkScores, base_model: str
+    directory: Path,
+    *,
+    facts: dict[str, object],
+    scores: BenchmarkScores,
+    base_model: str,
+    cascade: Mapping[str, object] | None = None,
 ) -> None:
     from crosscheck.stance.classifier import MAX_LENGTH
 
@@ -190,6 +226,7 @@ def write_model_card(
         "python": platform.python_version(),
         "training": facts,
         "dev_scores": dataclasses.asdict(scores),
+        "cascade": cascade,
     }
     (directory / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     seconds = float(str(facts.get("seconds", 0.0)))
@@ -204,6 +241,7 @@ def write_model_card(
         rule_table=_rule_table(scores),
         contrastive=", ".join(f"{k} {v:.0%}" for k, v in scores.contrastive_accuracy.items()),
         facts=json.dumps(facts, indent=2),
+        cascade=_cascade_section(cascade),
         minutes=round((seconds + scores.seconds) / 60),
         tuning_minutes=round(tuning / 60),
     )

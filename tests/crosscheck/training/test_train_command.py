@@ -45,6 +45,10 @@ def test_training_writes_loadable_artifacts_and_a_model_card(
     rules = json.loads((output / "rules.json").read_text())
     assert set(rules) == set(report["dev"]["rules"])
     assert "| in service |" in card
+    # The cascade is distilled last, from the engine as it serves; fitted or said not to be.
+    assert "## The cascade's first judge" in card
+    assert report["cascade"]["training_pairs"] > 0
+    assert (output / "cascade.npz").is_file() == report["cascade"]["fitted"]
     engine = StanceEngine.from_directory(encoder, output)
     assert engine.learned
     assert engine.overrides == {name for name, rule in rules.items() if rule["enabled"]}
