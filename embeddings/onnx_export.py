@@ -294,6 +294,55 @@ def _export_checked(model_dir: Path, target: Path, *, task: Task) -> float:
     return agreement
 
 
+INT8_FILE = "model.int8.onnx"
+INT8_METADATA_FILE = "int8.meta.json"
+
+
+class Int8Metadata(BaseModel):
+    """Which export an int8 file was quantised from, and its own checksum."""
+
+    source_sha256: str
+    file_sha256: str
+
+
+def ensure_int8(export: OnnxExport) -> Path:
+    """A dynamic int8 quantisation of ``export`` (weights stored as int8, activations quantised
+    per call), made once beside it. Whether its answers are faithful enough is the caller's to
+    measure: this only keeps the file in step with its source."""
+    folder = export.path.parent
+    target, metadata_path = folder / INT8_FILE, folder / INT8_METADATA_FILE
+    with FileLock(folder / "export.lock", timeout=LOCK_TIMEOUT_SECONDS):
+        with contextlib.suppress(OSError, ValidationError, ValueError):
+            held = Int8Metadata.model_validate_json(metadata_path.read_bytes())
+            if (
+                held.source_sha256 == export.metadata.file_sha256
+                and target.is_file()
+                and file_digest(target) == held.file_sha256
+            ):
+                return target
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(dir=folder) as work, _quiet("onnxruntime"):
+            made = Path(work) / INT8_FILE
+            # The optimizer's fused graph leaves some tensors untyped; they are all float.
+            quantize_dynamic(
+                export.path,
+                made,
+                weight_type=QuantType.QInt8,
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+            os.replace(made, target)
+        metadata = Int8Metadata(
+            source_sha256=export.metadata.file_sha256, file_sha256=file_digest(target)
+        )
+        write_atomically(metadata_path, metadata.model_dump_json(indent=2).encode())
+        seconds = time.perf_counter() - started
+        log.info("quantised %s to int8 in %.1fs", export.metadata.model, seconds)
+        return target
+
+
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 # The stance classifier reads (claim, evidence) pairs cut to 128 tokens, as it was trained.
 PAIR_MAX_TOKENS = 128

@@ -572,6 +572,70 @@ def fit_cascade_command(
     out.print_json(json.dumps(report))
 
 
+@app.command("quantize-stance")
+def quantize_stance(
+    data_dir: Annotated[
+        Path, typer.Option(exists=True, file_okay=False, help="Folder with fnc1/, sick/, nli/, ...")
+    ],
+    model_dir: Annotated[
+        Path, typer.Option(exists=True, file_okay=False, help="The trained stance model")
+    ] = DEFAULT_STANCE_MODEL,
+    pairs: Annotated[int, typer.Option(min=10, help="Dev pairs to compare on")] = 4000,
+) -> None:
+    """Measure the int8 judge against full precision on dev pairs; quantization.json says
+    whether the service may use it (labels agree on at least 99% of pairs)."""
+    import random
+
+    import numpy as np
+
+    from crosscheck.stance.classifier import OnnxStanceClassifier
+    from crosscheck.stance.quantization import QuantizationCheck, label_agreement
+    from crosscheck.stance.training.corpus import ARTICLE_DATASETS, dev_pairs
+    from embeddings.onnx_export import source_digest
+
+    settings = _settings()
+    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
+    engine = StanceEngine.from_directory(encoder, model_dir)
+    if not engine.learned:
+        console.print(f"[red]no trained stance model in {model_dir}[/red]")
+        raise typer.Exit(2)
+    dev = random.Random(13).sample(dev_pairs(data_dir), pairs)
+    statements = [(p.claim, p.evidence) for p in dev if p.dataset not in ARTICLE_DATASETS]
+    articles = [(p.claim, p.evidence) for p in dev if p.dataset in ARTICLE_DATASETS]
+    inputs = [
+        *engine.classifier_inputs(statements, statements=True),
+        *engine.classifier_inputs(articles),
+    ]
+    claims, evidences = [c for c, _ in inputs], [e for _, e in inputs]
+    classifier_dir = model_dir / "classifier"
+    cache = settings.onnx_cache_dir / "stance-classifier"
+    started = time.perf_counter()
+    full = OnnxStanceClassifier(classifier_dir, cache_dir=cache).predict(claims, evidences)
+    full_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    int8 = OnnxStanceClassifier(classifier_dir, cache_dir=cache, int8=True).predict(
+        claims, evidences
+    )
+    int8_seconds = time.perf_counter() - started
+    kind = np.asarray([False] * len(statements) + [True] * len(articles))
+    check = QuantizationCheck(
+        label_agreement=round(label_agreement(full, int8), 4),
+        pairs=len(dev),
+        statement_agreement=round(label_agreement(full[~kind], int8[~kind]), 4),
+        article_agreement=round(label_agreement(full[kind], int8[kind]), 4),
+        classifier_sha256=source_digest(classifier_dir),
+    )
+    check.save(model_dir)
+    verdict = "used" if check.faithful else "NOT used (below 99%)"
+    console.print(
+        f"int8 labels agree with full precision on {check.label_agreement:.2%} of {len(dev)} "
+        f"dev pairs (statements {check.statement_agreement:.2%}, articles "
+        f"{check.article_agreement:.2%}): {verdict}; {full_seconds:.1f}s full precision, "
+        f"{int8_seconds:.1f}s int8",
+        markup=False,
+    )
+
+
 @app.command("graphql-schema")
 def graphql_schema(
     output: Annotated[

@@ -32,6 +32,7 @@ from crosscheck.stance.explanations import model_reasons, unrelated_reason
 from crosscheck.stance.nli import NliClassifier
 from crosscheck.stance.overrides import RULES, Overrule, RuleInput, first_overrule
 from crosscheck.stance.preparation import EvidencePreparer, LruCache, PreparedPair
+from crosscheck.stance.quantization import QUANTIZATION_FILE, int8_allowed
 from crosscheck.stance.relatedness import STATEMENT_SENTENCES, Relatedness
 from crosscheck.stance.rules import RuleStanceJudge
 from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
@@ -50,6 +51,7 @@ VERSIONED_FILES = (
     RULE_PRECISION_FILE,
     "classifier/inputs.json",
     CASCADE_FILE,
+    QUANTIZATION_FILE,
 )
 DEFAULT_OVERRIDES = frozenset(RULES)
 CLASSIFIER_DIR = "classifier"
@@ -170,12 +172,17 @@ class StanceEngine:
         if nli_model is not None:
             classifier = NliClassifier.load(nli_model)
         elif trained and directory is not None:
+            backend = classifier_backend if onnx_dir is not None else "torch"
+            # int8 only where quantize-stance measured it faithful for these very files.
+            int8 = backend != "torch" and int8_allowed(directory, directory / CLASSIFIER_DIR)
             classifier = load_classifier(
                 directory / CLASSIFIER_DIR,
-                backend=classifier_backend if onnx_dir is not None else "torch",
+                backend=backend,
                 onnx_dir=onnx_dir or directory,
                 onnx_max_batch=onnx_max_batch,
+                int8=int8,
             )
+            log.info("stance classifier: %s%s", backend, " (ONNX int8)" if int8 else "")
             calibration = Calibration.load(directory / CALIBRATION_FILE)
             prefix = article_prefix(directory / CLASSIFIER_DIR)
         return cls(
@@ -274,13 +281,7 @@ class StanceEngine:
         )
         probabilities = self.classifier.predict(
             [prepared[i].claim for i in to_classify],
-            [
-                with_prefix(
-                    self.article_prefix if article else "",
-                    _judged_text(prepared[i], statement=statements),
-                )
-                for i, article in zip(to_classify, articles, strict=True)
-            ],
+            [self._classifier_evidence(prepared[i], statements=statements) for i in to_classify],
         )
         calibrated = np.zeros_like(probabilities)
         for article in (False, True):
@@ -293,6 +294,21 @@ class StanceEngine:
             if i in settled
             else self._decide(pair, related[i], by_pair.get(i), statement=statements)
             for i, pair in enumerate(prepared)
+        ]
+
+    def _classifier_evidence(self, pair: PreparedPair, *, statements: bool) -> str:
+        """The evidence text the classifier reads: a statement whole, an article's nearest
+        sentences marked as the judge learned them."""
+        prefix = "" if _is_statement(pair, statements) else self.article_prefix
+        return with_prefix(prefix, _judged_text(pair, statement=statements))
+
+    def classifier_inputs(
+        self, pairs: Sequence[tuple[str, str]], *, statements: bool = False
+    ) -> list[tuple[str, str]]:
+        """The (claim, evidence) texts the classifier reads when judging ``pairs``."""
+        return [
+            (pair.claim, self._classifier_evidence(pair, statements=statements))
+            for pair in self.preparer.prepare(pairs)
         ]
 
     def cascade_features(self, pair: PreparedPair, *, statements: bool) -> Features:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -10,11 +11,19 @@ import pytest
 
 from crosscheck.settings import DEFAULT_STANCE_MODEL
 from crosscheck.stance.classifier import OnnxStanceClassifier, StanceClassifier
+from crosscheck.stance.quantization import QuantizationCheck, int8_allowed
 from embeddings import onnx_export
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.encoder_onnx import OnnxEncoder
 from embeddings.encoders import SizeRoutedEncoder
-from embeddings.onnx_export import METADATA_FILE, ONNX_FILE, OnnxExportError
+from embeddings.onnx_export import (
+    METADATA_FILE,
+    ONNX_FILE,
+    OnnxExportError,
+    ensure_export,
+    ensure_int8,
+    source_digest,
+)
 
 SENTENCES = [
     "North Korean soldiers are in Russia.",
@@ -166,3 +175,42 @@ def test_onnx_stance_classifier_matches_pytorch(tmp_path_factory: pytest.TempPat
     np.testing.assert_allclose(onnx_rows, torch_rows, atol=1e-4)
     single = np.vstack([onnx.predict([c], [e]) for c, e in zip(claims, evidences, strict=True)])
     np.testing.assert_allclose(single, torch_rows, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_the_int8_judge_is_made_once_and_used_only_where_measured_faithful(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    directory = DEFAULT_STANCE_MODEL / "classifier"
+    cache = tmp_path_factory.mktemp("stance-int8")
+    export = ensure_export(
+        model_dir=directory, cache_dir=cache, task="sequence-classification", model="judge"
+    )
+    int8 = ensure_int8(export)
+    assert int8.stat().st_size < export.path.stat().st_size / 3  # int8 weights
+    made = int8.stat().st_mtime_ns
+    assert ensure_int8(export) == int8 and int8.stat().st_mtime_ns == made  # reused
+    int8.write_bytes(b"damaged")
+    assert ensure_int8(export).stat().st_size > 1000  # made again
+    rows = OnnxStanceClassifier(directory, cache_dir=cache, int8=True).predict(
+        ["North Korean troops are in Russia"], ["Russia dismissed the reports as propaganda."]
+    )
+    assert rows.shape == (1, 3) and abs(float(rows.sum()) - 1.0) < 1e-4
+
+    # The service runs int8 only where quantization.json found it faithful for these files.
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    assert not int8_allowed(model_dir, directory)
+    check = QuantizationCheck(
+        label_agreement=0.995,
+        pairs=4000,
+        statement_agreement=0.996,
+        article_agreement=0.99,
+        classifier_sha256=source_digest(directory),
+    )
+    check.save(model_dir)
+    assert int8_allowed(model_dir, directory)
+    dataclasses.replace(check, label_agreement=0.95).save(model_dir)
+    assert not int8_allowed(model_dir, directory)
+    dataclasses.replace(check, classifier_sha256="another model").save(model_dir)
+    assert not int8_allowed(model_dir, directory)
