@@ -93,7 +93,8 @@ def store(
     links: Sequence[Link] = (),
 ) -> None:
     """Write ``edges`` (replacing older judgements of the same pairs), the ``graphed`` claims'
-    links to their own source's statements (both ways, replacing theirs), and mark ``graphed``.
+    links to their own source's statements (both ways, those not yet held), and mark
+    ``graphed``.
 
     The caller commits: edges and marks land together or not at all, so a claim killed
     half-way is graphed again from scratch and no pair is stored twice.
@@ -116,25 +117,35 @@ def store(
         )
         for edge in edges
     )
+    _add_links(session, links)
     if graphed:
-        session.execute(
-            delete(SourceLink).where(
-                SourceLink.claim_id.in_(graphed) | SourceLink.other_id.in_(graphed)
-            )
-        )
-        both_ways: dict[tuple[int, int], float] = {}
-        for link in links:
-            both_ways[(link.claim_id, link.other_id)] = link.similarity
-            both_ways[(link.other_id, link.claim_id)] = link.similarity
-        session.add_all(
-            SourceLink(claim_id=claim_id, other_id=other_id, similarity=similarity)
-            for (claim_id, other_id), similarity in both_ways.items()
-        )
         session.execute(delete(GraphedClaim).where(GraphedClaim.claim_id.in_(graphed)))
         session.add_all(
             GraphedClaim(claim_id=claim_id, model_version=model_version) for claim_id in graphed
         )
     session.flush()
+
+
+def _add_links(session: Session, links: Sequence[Link]) -> None:
+    """Store each link both ways, once. Links hold whatever model judges, so a claim graphed
+    again keeps those an earlier search found (its own search may not reach every one)."""
+    both_ways: dict[tuple[int, int], float] = {}
+    for link in links:
+        both_ways[(link.claim_id, link.other_id)] = link.similarity
+        both_ways[(link.other_id, link.claim_id)] = link.similarity
+    if not both_ways:
+        return
+    held = session.execute(
+        select(SourceLink.claim_id, SourceLink.other_id).where(
+            tuple_(SourceLink.claim_id, SourceLink.other_id).in_(list(both_ways))
+        )
+    )
+    for row in held:
+        both_ways.pop((row.claim_id, row.other_id), None)
+    session.add_all(
+        SourceLink(claim_id=claim_id, other_id=other_id, similarity=similarity)
+        for (claim_id, other_id), similarity in both_ways.items()
+    )
 
 
 def stored_judgements(

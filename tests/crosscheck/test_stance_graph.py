@@ -16,7 +16,7 @@ from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import ClaimCreate
 from crosscheck.graph.builder import GraphBuilder
-from crosscheck.graph.models import GraphedClaim, StanceEdge
+from crosscheck.graph.models import GraphedClaim, SourceLink, StanceEdge
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.timelines.service import statement_timeline
@@ -46,6 +46,16 @@ def builder(demo_runtime: Runtime) -> GraphBuilder:
 def _edges(runtime: Runtime) -> list[StanceEdge]:
     with runtime.session_factory() as session:
         return list(session.scalars(select(StanceEdge)))
+
+
+def _links(runtime: Runtime) -> dict[tuple[int, int], float]:
+    with runtime.session_factory() as session:
+        rows = session.execute(
+            select(SourceLink.claim_id, SourceLink.other_id, SourceLink.similarity)
+        )
+        held = {(row.claim_id, row.other_id): row.similarity for row in rows}
+        assert session.scalar(select(func.count(SourceLink.id))) == len(held)
+    return held
 
 
 def _live_pairs(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
@@ -81,6 +91,10 @@ def test_each_claim_is_judged_against_other_sources_and_no_pair_twice(
     pairs = {(e.claim_id, e.evidence_id) for e in edges}
     assert all((evidence, claim) in pairs for claim, evidence in pairs)
 
+    # Each claim is linked, both ways, to its own source's statements near it.
+    links = _links(demo_runtime)
+    assert links and all(sources[a] == sources[b] and (b, a) in links for a, b in links)
+
     asked = _live_pairs(demo_runtime, monkeypatch)
     with demo_runtime.session_factory() as session:
         session.execute(delete(GraphedClaim))
@@ -89,6 +103,7 @@ def test_each_claim_is_judged_against_other_sources_and_no_pair_twice(
     assert builder.catch_up() == stored
     assert asked == []
     assert len(_edges(demo_runtime)) == len(edges)
+    assert _links(demo_runtime) == links
 
 
 def test_a_new_claim_is_judged_only_against_its_neighbours(
