@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import claim_rows
 from sqlalchemy import func, select
 
+from crosscheck.claims.models import Claim
 from crosscheck.graph import service as graph_service
 from crosscheck.graph.builder import GraphBuilder
 from crosscheck.graph.models import StanceEdge
@@ -37,6 +38,10 @@ from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import Verification
+
+
+def _claim_id(claim: Claim | None) -> int | None:
+    return None if claim is None else claim.id
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -110,17 +115,17 @@ def main() -> None:
         # Another version name: the graph's edges do not apply, every pair is judged live;
         # and no source counts as linked, so timelines search the index as without a graph.
         runtime.judge.version = real_version if mode == "graph" else "bench-live"
-        graph_service.fully_linked_sources = (  # type: ignore[assignment]
+        graph_service.fully_linked_sources = (
             linked_sources if mode == "graph" else lambda **_: set()
         )
         verify(ids[0])  # warm
         results[mode] = [verify(claim_id) for claim_id in ids]
     runtime.judge.version = real_version
-    graph_service.fully_linked_sources = linked_sources  # type: ignore[assignment]
-    for mode, rows in results.items():
-        times = [ms for ms, _ in rows]
-        judging = [answer.timings.get("judge", 0.0) for _, answer in rows]
-        timelines = [answer.timings.get("timelines", 0.0) for _, answer in rows]
+    graph_service.fully_linked_sources = linked_sources
+    for mode, answers in results.items():
+        times = [ms for ms, _ in answers]
+        judging = [answer.timings.get("judge", 0.0) for _, answer in answers]
+        timelines = [answer.timings.get("timelines", 0.0) for _, answer in answers]
         print(
             f"evidence ({mode}): p50 {statistics.median(times):.1f} ms, "
             f"p99 {_percentile(times, 0.99):.1f} ms, "
@@ -137,7 +142,7 @@ def main() -> None:
                 other is not None
                 and other.stance is item.stance
                 and abs(other.judgement.confidence - item.judgement.confidence) < 1e-6
-                and other.superseded_by == item.superseded_by
+                and _claim_id(other.superseded_by) == _claim_id(item.superseded_by)
             )
     print(
         f"agreement: {same} / {total} evidence items with the same label, confidence and "
