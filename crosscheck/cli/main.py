@@ -545,6 +545,18 @@ def train_stance(
     )
 
 
+def _trained_engine(settings: Settings, model_dir: Path) -> StanceEngine:
+    """The engine of the trained model in ``model_dir`` (PyTorch judge); exit 2 without one."""
+    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
+    engine = StanceEngine.from_directory(
+        encoder, model_dir, related_threshold=settings.related_threshold
+    )
+    if not engine.learned:
+        console.print(f"[red]no trained stance model in {model_dir}[/red]")
+        raise typer.Exit(2)
+    return engine
+
+
 @app.command("fit-cascade")
 def fit_cascade_command(
     data_dir: Annotated[
@@ -560,14 +572,7 @@ def fit_cascade_command(
     """Fit the cascade's first judge for a trained stance model (writes cascade.npz beside it)."""
     from crosscheck.stance.training.cascade_fit import fit_cascade
 
-    settings = _settings()
-    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
-    engine = StanceEngine.from_directory(
-        encoder, model_dir, related_threshold=settings.related_threshold
-    )
-    if not engine.learned:
-        console.print(f"[red]no trained stance model in {model_dir}[/red]")
-        raise typer.Exit(2)
+    engine = _trained_engine(_settings(), model_dir)
     report = fit_cascade(engine, data_dir, model_dir, training_pairs=pairs)
     out.print_json(json.dumps(report))
 
@@ -594,11 +599,7 @@ def quantize_stance(
     from embeddings.onnx_export import source_digest
 
     settings = _settings()
-    encoder = SentenceTransformerEncoder(settings.model, batch_size=settings.encode_batch_size)
-    engine = StanceEngine.from_directory(encoder, model_dir)
-    if not engine.learned:
-        console.print(f"[red]no trained stance model in {model_dir}[/red]")
-        raise typer.Exit(2)
+    engine = _trained_engine(settings, model_dir)
     dev = random.Random(13).sample(dev_pairs(data_dir), pairs)
     statements = [(p.claim, p.evidence) for p in dev if p.dataset not in ARTICLE_DATASETS]
     articles = [(p.claim, p.evidence) for p in dev if p.dataset in ARTICLE_DATASETS]

@@ -36,6 +36,8 @@ MAX_DISAGREEMENT = 0.015
 TRAINING_PAIRS = 30_000
 DEV_PAIRS = 8_000
 HIDDEN_UNITS = 128
+# Fewer sided (or unsided) training pairs than this teach the network nothing to trust.
+MIN_PER_KIND = 20
 _SIDED = (Stance.CORROBORATES, Stance.CONTRADICTS)
 
 
@@ -148,8 +150,9 @@ def fit_cascade(
     training = label_with_engine(engine, statements)
     (output_dir / CASCADE_FILE).unlink(missing_ok=True)  # a stale one belongs to another model
     engine.cascade = None
-    if training.unsided.all() or not training.unsided.any():
-        log.warning("cascade not fitted: the engine's labels on training pairs are all one kind")
+    fewest = min(int(training.unsided.sum()), int((~training.unsided).sum()))
+    if fewest < MIN_PER_KIND:
+        log.warning("cascade not fitted: %d training pairs of the rarer kind", fewest)
         return {"fitted": False, "training_pairs": len(training.unsided)}
     cascade = fit_network(training, seed=seed)
     dev = [

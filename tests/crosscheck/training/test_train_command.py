@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from crosscheck.cli.main import app
-from crosscheck.settings import get_settings
+from crosscheck.settings import DEFAULT_STANCE_MODEL, get_settings
 from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import SentenceTransformerEncoder
 
@@ -56,3 +57,23 @@ def test_training_writes_loadable_artifacts_and_a_model_card(
         claim="A dam burst in Eastvale.", evidence="The Eastvale dam burst on Monday."
     )
     assert judgement.reasons and 0 < judgement.confidence < 1
+
+
+@pytest.mark.slow
+def test_fit_cascade_distils_the_shipped_engine_or_says_there_is_none(
+    benchmark_dir: Path, tmp_path: Path
+) -> None:
+    model = tmp_path / "stance"
+    shutil.copytree(DEFAULT_STANCE_MODEL, model)
+    (model / "cascade.npz").unlink()
+    get_settings.cache_clear()
+    runner = CliRunner()
+    arguments = ["fit-cascade", "--data-dir", str(benchmark_dir), "--pairs", "40"]
+    result = runner.invoke(app, [*arguments, "--model-dir", str(model)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["training_pairs"] > 0
+    assert (model / "cascade.npz").is_file() == report["fitted"]
+    empty = tmp_path / "untrained"
+    empty.mkdir()
+    assert runner.invoke(app, [*arguments, "--model-dir", str(empty)]).exit_code == 2
