@@ -27,7 +27,8 @@ class Claim(Base):
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    # Indexed alone too: verification looks up stored claims worded as the text it is given.
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
     source_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("sources.id", ondelete="RESTRICT"), index=True
     )

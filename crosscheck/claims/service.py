@@ -92,6 +92,19 @@ def get(*, session: Session, claim_id: int) -> Claim:
     return claim
 
 
+def ids_with_wording(*, session: Session, text: str, limit: int = 8) -> list[int]:
+    """Stored claims worded as ``text`` (case and spacing aside), oldest first, at most
+    ``limit``."""
+    return list(
+        session.scalars(
+            select(Claim.id)
+            .where(Claim.content_hash == content_hash(text))
+            .order_by(Claim.id)
+            .limit(limit)
+        )
+    )
+
+
 def get_many(*, session: Session, claim_ids: Sequence[int]) -> dict[int, Claim]:
     """Claims by id in one query; unknown ids are simply absent."""
     if not claim_ids:

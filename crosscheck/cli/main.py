@@ -481,6 +481,14 @@ def train_stance(
             "--score-only", help="Keep the trained artifacts in OUTPUT; rescore them on dev"
         ),
     ] = False,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            help="Continue this trained judge (a classifier/ folder) on the continuation recipe",
+        ),
+    ] = None,
 ) -> None:
     """Train the stance model on the benchmarks' training data; score it on the dev splits."""
     # Training needs scikit-learn and the benchmark readers; serving does not.
@@ -493,6 +501,7 @@ def train_stance(
         score,
         with_rule_precision,
     )
+    from crosscheck.stance.training.mixture import CONTINUATION_RECIPE, RECIPE
     from crosscheck.stance.training.model_card import write_model_card, write_rule_precision
     from crosscheck.stance.training.train import TrainingOptions, train
 
@@ -504,6 +513,9 @@ def train_stance(
         base_model=settings.model,
         epochs=epochs,
         max_pairs=max_pairs,
+        recipe=dict(RECIPE if init_from is None else CONTINUATION_RECIPE),
+        learning_rate=3e-5 if init_from is None else 2e-5,
+        init_from=init_from,
     )
     if score_only:
         metadata = output / "metadata.json"

@@ -100,11 +100,16 @@ def verify_text(
             session=session, names=request.exclude_sources or [], field="exclude_sources"
         )
     )
+    # Stored claims worded as the text: their vector is the one encoding would give, and the
+    # stance graph holds their judged neighbours. Only the same wording counts: a paraphrase
+    # near in meaning may differ in the one number or negation that decides its stance.
+    duplicates = claim_service.ids_with_wording(session=session, text=request.text)
     return _verify(
         session=session,
         claim_index=claim_index,
         judge=judge,
         text=request.text,
+        graphed_as=duplicates,
         top_k=request.top_k or default_top_k,
         only_sources=only,
         exclude_sources=excluded,
@@ -128,7 +133,7 @@ def verify_stored_claim(
     """Evidence for a stored claim, from other sources unless asked otherwise."""
     claim = claim_service.get(session=session, claim_id=claim_id)
     return _verify(
-        stored_claim_id=claim.id,
+        graphed_as=[claim.id],
         session=session,
         claim_index=claim_index,
         judge=judge,
@@ -154,10 +159,10 @@ def _verify(
     exclude_claims: Collection[int],
     as_of: datetime | None,
     timeline_similarity: float,
-    stored_claim_id: int | None = None,
+    graphed_as: Sequence[int] = (),
 ) -> Verification:
-    """``stored_claim_id``: the text is that stored claim's, whose judged pairs the stance
-    graph may already hold."""
+    """``graphed_as``: stored claims worded as the text, whose vector and judged pairs the
+    index and the stance graph may already hold."""
     timings: dict[str, float] = {}
     language = judge.languages.unsupported(text)
     if language is not None:
@@ -171,8 +176,8 @@ def _verify(
     with _timed(timings, "encode"):
         # A stored claim's vector is in the index already: the encoder is spared.
         query = None
-        if stored_claim_id is not None:
-            query = claim_index.vectors([stored_claim_id]).get(stored_claim_id)
+        if graphed_as:
+            query = claim_index.vectors([graphed_as[0]]).get(graphed_as[0])
         if query is None:
             query = claim_index.encoder.encode([text])[0]
     nearest = _nearest_eligible(
@@ -196,7 +201,7 @@ def _verify(
             text=text,
             query=query,
             nearest=[claim for claim, _ in nearest],
-            stored_claim_id=stored_claim_id,
+            graphed_as=graphed_as,
         )
     evidence = [
         Evidence(claim=claim, similarity=score, judgement=judgements[claim.id])
@@ -235,17 +240,21 @@ def _judgements(
     text: str,
     query: Vectors,
     nearest: Sequence[Claim],
-    stored_claim_id: int | None,
+    graphed_as: Sequence[int],
 ) -> dict[int, StanceJudgement]:
     """Each nearby claim's judgement against ``text``, by claim id: from the stance graph
-    where it holds the pair (judged by the same model), live for the rest, in one batch."""
+    where it holds the pair for a claim worded as ``text`` (judged by the same model), live
+    for the rest, in one batch."""
     judged: dict[int, StanceJudgement] = {}
-    if stored_claim_id is not None:
-        judged = graph_service.stored_judgements(
-            session=session,
-            claim_id=stored_claim_id,
-            evidence_ids=[claim.id for claim in nearest],
-            model_version=judge.version,
+    for claim_id in graphed_as:
+        unread = [claim.id for claim in nearest if claim.id not in judged]
+        judged.update(
+            graph_service.stored_judgements(
+                session=session,
+                claim_id=claim_id,
+                evidence_ids=unread,
+                model_version=judge.version,
+            )
         )
     missing = [claim for claim in nearest if claim.id not in judged]
     if missing:

@@ -162,6 +162,49 @@ def test_evidence_for_a_stored_claim_is_read_from_the_graph(
     assert not [pair for pair in asked if pair[0] == claim_text]
 
 
+def test_text_worded_as_a_stored_claim_reuses_its_edges(
+    demo_runtime: Runtime, builder: GraphBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with demo_runtime.session_factory() as session:
+        stored = session.scalars(
+            select(Claim).where(Claim.text.contains("roughly 3,000 soldiers"))
+        ).one()
+        own_source = set(
+            session.scalars(select(Claim.text).where(Claim.source_id == stored.source_id))
+        )
+    # The same wording, cased and spaced differently; a paraphrase would be judged live.
+    text = stored.text.upper().replace(" ", "   ")
+    asked_as = VerifyRequest(text=text).text
+
+    def verify(claim_text: str) -> dict[int, tuple[str, float]]:
+        with demo_runtime.session_factory() as session:
+            verification = verdict_service.verify_text(
+                session=session,
+                claim_index=demo_runtime.claim_index,
+                judge=demo_runtime.judge,
+                request=VerifyRequest(text=claim_text, top_k=10),
+                default_top_k=10,
+                timeline_similarity=demo_runtime.settings.timeline_similarity,
+            )
+        return {
+            item.claim.id: (item.stance.value, round(item.judgement.confidence, 4))
+            for item in verification.evidence
+        }
+
+    live = verify(text)
+    builder.catch_up()
+    asked = _live_pairs(demo_runtime, monkeypatch)
+    assert verify(text) == live
+    # The graph judges a claim against other sources only: its own source's are judged live.
+    judged_live = [evidence for claim, evidence in asked if claim == asked_as]
+    assert stored.text in judged_live
+    assert set(judged_live) <= own_source
+    asked.clear()
+    paraphrase = stored.text.replace("roughly", "about")
+    verify(paraphrase)
+    assert {evidence for claim, evidence in asked if claim == paraphrase} - own_source
+
+
 def test_a_new_model_version_regraphs_every_claim(
     demo_runtime: Runtime, builder: GraphBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

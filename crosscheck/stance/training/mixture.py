@@ -63,6 +63,43 @@ RECIPE: dict[str, Share] = {
     # Left out: `control` (passages far longer than the 128 tokens the classifier reads).
 }
 
+# Continuing a judge that already reads headlines against articles (``--init-from``): the
+# statement sets, each capped and with its contradictions capped so that no set teaches "one
+# detail differs, so it contradicts"; FNC-1 and Emergent replayed so the article reading stays.
+CONTINUATION_RECIPE: dict[str, Share] = {
+    "fnc1": Share(
+        label_caps={Stance.DISCUSSES: 3000},
+        label_copies={Stance.CONTRADICTS: 3},
+    ),
+    "emergent": Share(copies=2),
+    "sick": Share(),
+    "snli": Share(),
+    "contrastive": Share(label_caps={Stance.CONTRADICTS: 1500}),
+    "other_topic": Share(cap=1500),
+    "same_story": Share(copies=2),
+    "cad_snli": Share(cap=3000),
+    "anli_dev_annotated": Share(),
+    "mnli_dev_hard": Share(cap=3000),
+    "taxinli": Share(cap=2000),
+    "negation_nli_hossain": Share(),
+    "healthver": Share(),
+    "fool_me_twice": Share(),
+    "fever_symmetric": Share(),
+    "numeric_nli_equate_numglue": Share(),
+    "cannot_components": Share(label_caps={Stance.CONTRADICTS: 800, Stance.CORROBORATES: 800}),
+    "conjnli": Share(cap=2000),
+    "wikifactcheck": Share(cap=1500),
+    "perspectrum": Share(cap=1500),
+    "xnli_en_negminpairs": Share(cap=2000),
+    "breaking_nli": Share(cap=1000),
+    "imppres": Share(cap=1000),
+    "covidfact": Share(cap=800),
+    "scone": Share(cap=800),
+    "help": Share(cap=800),
+    "med": Share(cap=800),
+    "monli": Share(cap=500),
+}
+
 
 def training_mixture(
     pairs: Sequence[StancePair], recipe: Mapping[str, Share] = RECIPE, *, seed: int = 13

@@ -23,6 +23,7 @@ from crosscheck.stance.classifier import (
     INPUTS_FILE,
     MAX_LENGTH,
     StanceClassifier,
+    article_prefix,
     with_prefix,
 )
 from crosscheck.stance.preparation import EvidencePreparer, PreparedPair
@@ -62,6 +63,12 @@ class TrainingOptions:
     max_pairs: int | None = None
     seed: int = 13
     recipe: Mapping[str, Share] = field(default_factory=lambda: dict(RECIPE))
+    # A trained judge to continue from instead of the packaged MiniLM; its evidence marks kept.
+    init_from: Path | None = None
+
+    @property
+    def article_prefix(self) -> str:
+        return ARTICLE_PREFIX if self.init_from is None else article_prefix(self.init_from)
 
 
 @dataclass
@@ -95,7 +102,9 @@ def prepare_pairs(
     return prepared
 
 
-def build_corpus(data_dir: Path, preparer: EvidencePreparer, *, seed: int) -> Corpus:
+def build_corpus(
+    data_dir: Path, preparer: EvidencePreparer, *, seed: int, prefix: str = ARTICLE_PREFIX
+) -> Corpus:
     """The benchmark pairs, articles prepared (sentences selected), contrastive pairs, and
     statements paired with another topic's."""
     pairs = load_all(data_dir)
@@ -119,6 +128,7 @@ def build_corpus(data_dir: Path, preparer: EvidencePreparer, *, seed: int) -> Co
     return Corpus(
         pairs=[*pairs, *edited, *unrelated, *same_story],
         articles={(p.claim, p.evidence): q for p, q in zip(articles, prepared, strict=True)},
+        article_prefix=prefix,
     )
 
 
@@ -139,7 +149,8 @@ Examples = list[tuple[str, str, int]]
 
 
 def fine_tune_classifier(examples: Examples, options: TrainingOptions, destination: Path) -> None:
-    """Fine-tune the packaged MiniLM as a 3-label cross-encoder, plain PyTorch, on the CPU."""
+    """Fine-tune the packaged MiniLM (or the judge in ``options.init_from``) as a 3-label
+    cross-encoder, plain PyTorch, on the CPU."""
     import torch
     from transformers import (
         AutoModelForSequenceClassification,
@@ -148,10 +159,16 @@ def fine_tune_classifier(examples: Examples, options: TrainingOptions, destinati
     )
 
     torch.manual_seed(options.seed)
-    base = str(resolve_model_path(options.base_model))
+    if options.init_from is None:
+        base = str(resolve_model_path(options.base_model))
+    else:
+        base = str(options.init_from)
+        labels = json.loads((options.init_from / "labels.json").read_text())
+        if labels != [label.value for label in CLASSIFIER_LABELS]:
+            raise ValueError(f"{options.init_from} judges {labels}, not {CLASSIFIER_LABELS}")
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(CLASSIFIER_LABELS)
+        base, num_labels=len(CLASSIFIER_LABELS), dtype=torch.float32
     )
     encoded = tokenizer(
         [e[0] for e in examples],
@@ -205,7 +222,7 @@ def fine_tune_classifier(examples: Examples, options: TrainingOptions, destinati
     (destination / "labels.json").write_text(
         json.dumps([label.value for label in CLASSIFIER_LABELS])
     )
-    (destination / INPUTS_FILE).write_text(json.dumps({"article_prefix": ARTICLE_PREFIX}))
+    (destination / INPUTS_FILE).write_text(json.dumps({"article_prefix": options.article_prefix}))
 
 
 def calibrate(
@@ -247,7 +264,9 @@ def train(options: TrainingOptions, encoder: Encoder) -> dict[str, object]:
     """Train every part on the training splits and write them to ``options.output_dir``."""
     started = time.perf_counter()
     preparer = EvidencePreparer(encoder)
-    corpus = build_corpus(options.data_dir, preparer, seed=options.seed)
+    corpus = build_corpus(
+        options.data_dir, preparer, seed=options.seed, prefix=options.article_prefix
+    )
     training = corpus.split("train")
     options.output_dir.mkdir(parents=True, exist_ok=True)
     Relatedness(
@@ -284,5 +303,6 @@ def train(options: TrainingOptions, encoder: Encoder) -> dict[str, object]:
         "learning_rate": options.learning_rate,
         "batch_size": options.batch_size,
         "max_length": options.max_length,
+        "continued_from": None if options.init_from is None else str(options.init_from),
         "calibration": calibration_report,
     }
