@@ -7,12 +7,13 @@ as a time (seconds since 1970); a client that sent those made a mistake we shoul
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from crosscheck.database import MAX_ID
+from crosscheck.textnorm import CONTROL_CHARACTERS
 
 # A row id in a request body: a JSON integer, nothing else (a query string's ids stay lax).
 StrictId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
@@ -30,9 +31,22 @@ def _time_not_number(value: object) -> object:
     return value
 
 
+def representable_in_utc(value: datetime) -> datetime:
+    """``value`` unchanged if it stays within years 1-9999 once moved to UTC (as it is stored
+    and compared); 9999-12-31T23:59:59-14:00 does not."""
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("is out of range once converted to UTC (years 1 to 9999)") from None
+    return value
+
+
 # A time in a request (body or query): ISO 8601 text (or a datetime, from GraphQL), never a
-# number that lax parsing would read as seconds since 1970.
-RequestTime = Annotated[datetime, BeforeValidator(_time_not_number)]
+# number that lax parsing would read as seconds since 1970, and representable in UTC.
+RequestTime = Annotated[
+    datetime, BeforeValidator(_time_not_number), AfterValidator(representable_in_utc)
+]
 
 
 def _trimmed(value: str) -> str:
@@ -50,3 +64,13 @@ def _not_blank(value: str) -> str:
 # OpenAPI document states hold for what the client sent: use after StringConstraints.
 Trimmed = AfterValidator(_trimmed)
 NotBlank = AfterValidator(_not_blank)
+
+
+def _printable(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters (such as NUL)")
+    return value
+
+
+# Text kept as sent (names and statements are cleaned instead: textnorm.clean_text).
+Printable = AfterValidator(_printable)

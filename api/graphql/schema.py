@@ -30,6 +30,7 @@ from api.graphql.limits import (
     refusal_code,
     schema_config,
 )
+from api.graphql.scalars import SCALAR_OVERRIDES
 from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
 from api.graphql.subscriptions import ClaimSubscription
@@ -71,6 +72,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=schema_config(settings),
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             *limit_extensions(settings),
             partial(MaskErrors, should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, status
 from api.deps import SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from crosscheck.database import MAX_ID
+from crosscheck.fields import Printable
 from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import SourceKind
@@ -38,8 +39,10 @@ def list_sources(
     limit: Annotated[int, Query(ge=1, description=PAGE_LIMIT_DOC)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     kind: SourceKind | None = None,
-    country: Annotated[str | None, Query(max_length=100)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Name or alias fragment")] = None,
+    country: Annotated[str | None, Query(max_length=100), Printable] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Name or alias fragment"), Printable
+    ] = None,
 ) -> SourcePage:
     request = forward_page(limit=limit, cursor=cursor, maximum=settings.max_page_size)
     page = source_service.list_page(session=session, page=request, kind=kind, country=country, q=q)

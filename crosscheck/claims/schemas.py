@@ -17,22 +17,16 @@ from pydantic import (
 )
 
 from crosscheck.database import DatabaseId
-from crosscheck.fields import NotBlank, RequestTime, StrictId
+from crosscheck.fields import NotBlank, Printable, RequestTime, StrictId
 from crosscheck.pagination import Page
 from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.schemas import SourceName, SourceRef
-from crosscheck.textnorm import clean_text
+from crosscheck.textnorm import clean_text, visible_text
 
 MAX_CLAIM_CHARS = 5_000
 
-SearchText = Annotated[str, StringConstraints(min_length=1, max_length=500), NotBlank]
+SearchText = Annotated[str, StringConstraints(min_length=1, max_length=500), NotBlank, Printable]
 ClaimText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CLAIM_CHARS), NotBlank]
-
-
-def _visible(text: str) -> str:
-    if not text:  # nothing but control or invisible characters
-        raise ValueError("must contain visible characters")
-    return text
 
 
 class ClaimCreate(BaseModel):
@@ -48,13 +42,13 @@ class ClaimCreate(BaseModel):
     stated_at: RequestTime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     external_id: (
-        Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank] | None
+        Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank, Printable] | None
     ) = None
 
     @field_validator("text")
     @classmethod
     def _clean(cls, value: str) -> str:
-        return _visible(clean_text(value))
+        return visible_text(clean_text(value))
 
     @model_validator(mode="after")
     def _one_source(self) -> ClaimCreate:

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from crosscheck.claims.schemas import ClaimRead
-from crosscheck.fields import NotBlank, RequestTime, Trimmed
+from crosscheck.fields import NotBlank, Printable, RequestTime, Trimmed
 from crosscheck.pagination import Page
 from crosscheck.sources.schemas import SourceName, SourceRef
 
@@ -23,7 +23,7 @@ class DocumentCreate(BaseModel):
 
     text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_DOCUMENT_CHARS), NotBlank]
     publisher: SourceName = Field(examples=["Business Standard"])
-    title: Annotated[str, StringConstraints(max_length=500), Trimmed] | None = None
+    title: Annotated[str, StringConstraints(max_length=500), Trimmed, Printable] | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
     published_at: RequestTime | None = None
 

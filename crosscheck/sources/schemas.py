@@ -7,18 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from crosscheck.fields import NotBlank, Trimmed
+from crosscheck.fields import NotBlank, Printable, Trimmed
 from crosscheck.pagination import Page
 from crosscheck.sources.models import SourceKind
-from crosscheck.textnorm import clean_text, name_key
+from crosscheck.textnorm import clean_text, name_key, visible_text
 
 SourceName = Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank]
-
-
-def _visible(name: str) -> str:
-    if not name:  # nothing but control or invisible characters
-        raise ValueError("must contain visible characters")
-    return name
 
 
 class SourceCreate(BaseModel):
@@ -28,28 +22,28 @@ class SourceCreate(BaseModel):
 
     name: SourceName = Field(examples=["US National Security Council"])
     kind: SourceKind = SourceKind.OTHER
-    country: Annotated[str, StringConstraints(max_length=100), Trimmed] | None = None
+    country: Annotated[str, StringConstraints(max_length=100), Trimmed, Printable] | None = None
     aliases: list[SourceName] = Field(default_factory=list, max_length=50)
 
     @field_validator("name")
     @classmethod
     def _clean_name(cls, value: str) -> str:
-        return _visible(clean_text(value))
+        return visible_text(clean_text(value))
 
     @field_validator("aliases")
     @classmethod
     def _distinct_aliases(cls, aliases: list[str]) -> list[str]:
         seen: dict[str, str] = {}
         for alias in aliases:
-            seen.setdefault(name_key(alias), _visible(clean_text(alias)))
+            seen.setdefault(name_key(alias), visible_text(clean_text(alias)))
         return list(seen.values())
 
 
 class SourceFilter(BaseModel):
     """Which sources a listing returns: by country, and by a fragment of a name or alias."""
 
-    country: Annotated[str, StringConstraints(max_length=100)] | None = None
-    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    country: Annotated[str, StringConstraints(max_length=100), Printable] | None = None
+    q: Annotated[str, StringConstraints(max_length=200), Printable] | None = None
 
 
 class SourceRef(BaseModel):
