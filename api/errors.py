@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
@@ -71,10 +72,13 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 def _allowed_methods(request: Request) -> str:
     """Every method some route answers on this path (Starlette names only the first route's)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
+    # FastAPI groups an included router's routes; this iterates them one by one.
+    for route in iter_route_contexts(request.app.router.routes):
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")  # api/head_requests.py
     return ", ".join(sorted(methods))
 
 

@@ -31,9 +31,14 @@ _REFUSALS = [
     (re.compile(r"^Syntax Error"), "GRAPHQL_PARSE_FAILED"),
 ]
 # Strawberry's HTTP-level refusals (plain text otherwise), by their reason.
+SUBSCRIPTION_OVER_HTTP = (
+    "subscriptions are served over a WebSocket at /graphql (graphql-transport-ws), "
+    "or over HTTP with Accept: multipart/mixed;subscriptionSpec=1.0"
+)
 HTTP_REFUSAL_CODES = {
     "Batching is not enabled": "BATCHING_DISABLED",
     "Too many operations": "TOO_MANY_OPERATIONS",
+    SUBSCRIPTION_OVER_HTTP: "SUBSCRIPTION_OVER_HTTP",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any, overload
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,6 +26,7 @@ from api.graphql.context import GraphQLContext, get_context
 from api.graphql.documents import DocumentMutation, DocumentQuery
 from api.graphql.limits import (
     HTTP_REFUSAL_CODES,
+    SUBSCRIPTION_OVER_HTTP,
     limit_extensions,
     refusal_code,
     schema_config,
@@ -112,6 +113,36 @@ def _refusal_status(result: ExecutionResult, response: Response) -> None:
         response.headers["Retry-After"] = str(extensions.get("retryAfter", 1))
 
 
+def _is_plain_http_subscription(operation: GraphQLRequestData) -> bool:
+    """A subscription sent as a plain HTTP request (which cannot stream its events)."""
+    if operation.protocol != "http" or not isinstance(operation.query, str):
+        return False
+    try:
+        document = parse(operation.query)
+    except GraphQLError:
+        return False  # strawberry reports the syntax error itself
+    found = get_operation_ast(document, operation.operation_name)
+    return found is not None and found.operation is OperationType.SUBSCRIPTION
+
+
+def _with_error_codes(data: object) -> object:
+    """``data`` with an ``extensions.code`` on each GraphQL error it carries: an HTTP answer's,
+    a WebSocket ``next`` payload's, or a WebSocket ``error`` message's list."""
+    if not isinstance(data, dict):
+        return data
+    errors: object = data.get("errors")
+    if data.get("type") == "error":
+        errors = data.get("payload")
+    elif data.get("type") == "next" and isinstance(data.get("payload"), dict):
+        errors = data["payload"].get("errors")
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, dict):
+            extensions = error.setdefault("extensions", {})
+            if isinstance(extensions, dict):
+                extensions.setdefault("code", error_code(error.get("message")))
+    return data
+
+
 class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
     """Gives every error an ``extensions.code``, as clients branch on it, refusals included."""
 
@@ -125,6 +156,10 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
             extensions.setdefault("code", error_code(error.get("message")))
         return response
 
+    def encode_json(self, data: object) -> str | bytes:
+        """Every message, WebSocket ones included (their errors skip ``process_result``)."""
+        return super().encode_json(_with_error_codes(data))
+
     async def execute_operation(
         self,
         request: Request,
@@ -134,6 +169,9 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         root_value: None,
         sub_response: Response,
     ) -> Any:
+        operations = request_data if isinstance(request_data, list) else [request_data]
+        if any(_is_plain_http_subscription(operation) for operation in operations):
+            raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
         result = await super().execute_operation(
             request=request,
             request_adapter=request_adapter,
@@ -152,7 +190,13 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         set headers on a WebSocket."""
         params = context.connection_params
         if isinstance(params, dict):
-            raw_key = key_from(params.get(API_KEY_HEADER), params.get("Authorization"))
+            sent = {name: params.get(name) for name in (API_KEY_HEADER, "Authorization")}
+            for name, value in sent.items():
+                if value is not None and not isinstance(value, str):
+                    raise ConnectionRejectionError(
+                        {"code": "BAD_USER_INPUT", "message": f"{name} must be a string"}
+                    )
+            raw_key = key_from(sent[API_KEY_HEADER], sent["Authorization"])
             if raw_key is not None:
                 address = context.caller.address  # the handshake's, already known
                 context.caller = await run_in_threadpool(
