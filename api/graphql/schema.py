@@ -210,7 +210,10 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         return await super().on_ws_connect(context)
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
+        try:
+            decoded = super().decode_json(data)
+        except RecursionError as exc:
+            raise HTTPException(400, "the body is nested too deeply") from exc
         if not isinstance(decoded, dict | list):  # strawberry reads fields from it unchecked
             raise HTTPException(400, "the body must be a JSON object (or an array: a batch)")
         return decoded

@@ -64,6 +64,10 @@ def _decode(body: bytes, content_type: str) -> str:
         raise UnsupportedMediaError(f"unknown charset {charset!r}", field="content-type") from exc
     try:
         return body.decode(charset)
+    except LookupError as exc:  # a codec that is not a text encoding: zlib, base64, rot13...
+        raise UnsupportedMediaError(
+            f"charset {charset!r} is not a text encoding", field="content-type"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
             f"the body is not valid {charset}: {exc.reason}", field="body"

@@ -25,6 +25,8 @@ from crosscheck.reviews.jsonld import claim_reviews_in_text
 REPORT_COLUMNS = ("_file", "_line", "_field", "_reason")
 _UTF8_BOM = b"\xef\xbb\xbf"
 JSON_LD_SNIFF_BYTES = 4096
+# Python's parser gives up near a thousand levels (RecursionError); no row nests that deep.
+NESTED_TOO_DEEPLY = "nested too deeply"
 
 
 class InputFormat(enum.StrEnum):
@@ -95,6 +97,8 @@ def jsonl_row(line: int, raw: bytes) -> Row | None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return Row(line, text, error=f"not valid JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return Row(line, text[:200], error=f"not valid JSON: {NESTED_TOO_DEEPLY}")
     if not isinstance(data, dict):
         return Row(line, text, error="each line must be a JSON object")
     return Row(line, text, data=without_report_columns(data))
@@ -187,10 +191,18 @@ def read_json_array(payload: bytes) -> Iterator[Row]:
         raise InvalidInputError(
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno}", field="body"
         ) from exc
+    except RecursionError as exc:
+        raise InvalidInputError(
+            f"the body is not valid JSON: {NESTED_TOO_DEEPLY}", field="body"
+        ) from exc
     if not isinstance(items, list):
         raise InvalidInputError("a JSON body must be an array of objects", field="body")
     for number, item in enumerate(items, start=1):
-        raw = json.dumps(item, ensure_ascii=False)
+        try:
+            raw = json.dumps(item, ensure_ascii=False)
+        except RecursionError:
+            yield Row(number, "", error=f"not valid JSON: {NESTED_TOO_DEEPLY}")
+            continue
         if isinstance(item, dict):
             yield Row(number, raw, data=without_report_columns(item))
         else:

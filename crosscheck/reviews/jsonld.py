@@ -17,6 +17,25 @@ from typing import Any
 CLAIM_REVIEW = "ClaimReview"
 # Nesting deeper than this is not followed (and breaks @id reference cycles).
 MAX_DEPTH = 20
+# Values one review may expand to once its @id references are resolved: a node referring twice
+# to a node that refers twice to another, twenty deep, would otherwise grow to a million.
+MAX_EXPANDED_VALUES = 20_000
+
+
+class ExpansionTooLargeError(ValueError):
+    """A review whose references expand past ``MAX_EXPANDED_VALUES`` values."""
+
+
+@dataclass
+class _Budget:
+    remaining: int = MAX_EXPANDED_VALUES
+
+    def spend(self) -> None:
+        self.remaining -= 1
+        if self.remaining < 0:
+            raise ExpansionTooLargeError(
+                f"its @id references expand past {MAX_EXPANDED_VALUES:,} values"
+            )
 
 
 @dataclass(frozen=True)
@@ -47,17 +66,25 @@ def _collect_ids(value: Any, ids: dict[str, dict[str, Any]], depth: int = 0) -> 
             _collect_ids(item, ids, depth + 1)
 
 
-def _resolved(value: Any, ids: dict[str, dict[str, Any]], depth: int = 0) -> Any:
+def _resolved(value: Any, ids: dict[str, dict[str, Any]], budget: _Budget, depth: int = 0) -> Any:
     """``value`` with bare ``{"@id": ...}`` references replaced by the nodes they name."""
+    budget.spend()
     if depth > MAX_DEPTH:
         return value
     if isinstance(value, dict):
         if set(value) == {"@id"} and value["@id"] in ids:
-            return _resolved(ids[value["@id"]], ids, depth + 1)
-        return {key: _resolved(item, ids, depth + 1) for key, item in value.items()}
+            return _resolved(ids[value["@id"]], ids, budget, depth + 1)
+        return {key: _resolved(item, ids, budget, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [_resolved(item, ids, depth + 1) for item in value]
+        return [_resolved(item, ids, budget, depth + 1) for item in value]
     return value
+
+
+def _found(review: dict[str, Any], ids: dict[str, dict[str, Any]]) -> Found:
+    try:
+        return Found(node=_resolved(review, ids, _Budget()))
+    except ExpansionTooLargeError as exc:
+        return Found(error=f"a ClaimReview not read: {exc}")
 
 
 def _reviews_within(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -89,9 +116,9 @@ def claim_reviews(document: Any) -> list[Found]:
             reviews = list(_reviews_within(item))
             if not reviews:
                 found.append(Found(error=f"item {position} is not a ClaimReview"))
-            found.extend(Found(node=_resolved(review, ids)) for review in reviews)
+            found.extend(_found(review, ids) for review in reviews)
         return found
-    found = [Found(node=_resolved(review, ids)) for review in _reviews_within(document)]
+    found = [_found(review, ids) for review in _reviews_within(document)]
     return found or [Found(error="no ClaimReview in this document")]
 
 
@@ -149,4 +176,6 @@ def _parsed(text: str, *, where: str) -> list[Found]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         return [Found(error=f"{where}not valid JSON: {exc.msg} at line {exc.lineno}")]
+    except RecursionError:
+        return [Found(error=f"{where}not valid JSON: nested too deeply")]
     return claim_reviews(document)

@@ -97,3 +97,37 @@ def test_control_characters_are_cleaned_from_statements_and_names_and_refused_el
     assert [claim["text"] for claim in client.get("/v1/claims").json()["items"]] == [
         "The dam burst."
     ]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_json_nested_past_the_parser_is_a_4xx_or_a_row_error(client: TestClient) -> None:
+    line = client.post("/v1/claims/bulk", content=DEEP.encode(), headers=NDJSON)
+    assert line.status_code == 200, line.text
+    assert line.json()["results"][0]["error"]["message"] == "not valid JSON: nested too deeply"
+    array = client.post(
+        "/v1/claims/bulk", content=DEEP.encode(), headers={"content-type": "application/json"}
+    )
+    _refused(array, "body")
+    graphql = client.post(
+        "/graphql",
+        content=f'{{"query": "{{ __typename }}", "variables": {DEEP}}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert graphql.status_code == 400, graphql.text
+    assert graphql.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+@pytest.mark.parametrize("charset", ["zlib", "base64", "rot13", "hex", "bz2", "uu"])
+def test_an_upload_in_a_codec_that_is_not_a_text_encoding_is_a_415(
+    client: TestClient, charset: str
+) -> None:
+    response = client.post(
+        "/v1/documents/upload",
+        params={"publisher": "P"},
+        content=b"The dam burst on Monday.",
+        headers={"content-type": f"text/plain; charset={charset}"},
+    )
+    assert response.status_code == 415, response.text
+    assert response.json()["error"]["field"] == "content-type"

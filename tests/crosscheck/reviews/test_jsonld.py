@@ -110,3 +110,28 @@ def test_a_default_claimant_fills_in_for_an_unnamed_one() -> None:
     assert read_claim_review(node, default_claimant="Social media posts").claimant == (
         "Social media posts"
     )
+
+
+def test_references_that_expand_exponentially_are_refused_quickly() -> None:
+    # Each node refers 30 times to the next: 5 KB of JSON-LD that would expand to 30^6 values
+    # within the depth followed.
+    nodes: list[dict[str, object]] = [
+        {"@id": f"n{i}", "@type": "Thing", "a": [{"@id": f"n{i + 1}"}] * 30} for i in range(8)
+    ]
+    bomb = review("The harbour is clean again.", about={"@id": "n0"})
+    fine = review("Ferries run again.")
+    text = json.dumps({"@context": "https://schema.org", "@graph": [bomb, fine, *nodes]})
+    assert len(text) < 6_000
+    found = claim_reviews_in_text(text, html=False)
+    assert [f.node is not None for f in found] == [False, True]
+    assert found[0].error is not None and "expand past" in found[0].error
+
+
+def test_json_nested_past_the_parser_is_a_problem_not_a_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    [found] = claim_reviews_in_text(deep, html=False)
+    assert found.error == "not valid JSON: nested too deeply"
+    page = f'<script type="application/ld+json">{deep}</script>'
+    assert claim_reviews_in_text(page, html=True)[0].error == (
+        "script 1: not valid JSON: nested too deeply"
+    )
