@@ -10,12 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from crosscheck.errors import CrosscheckError
-from crosscheck.storage import storage_failure
+from crosscheck.errors import CrosscheckError, StorageBusyError
+from crosscheck.storage import STORAGE_EXCEPTIONS, storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +111,16 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
     if failure is None:
         return await _unexpected_error(request, exc)
     log.error("storage failure on %s %s: %s", request.method, request.url.path, exc, exc_info=exc)
-    return error_response(failure.status_code, failure.code, failure.message)
+    response = error_response(failure.status_code, failure.code, failure.message)
+    if isinstance(failure, StorageBusyError):
+        response.headers["Retry-After"] = str(failure.retry_after)
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CrosscheckError, _domain_error)
-    app.add_exception_handler(OSError, _storage_error)
-    app.add_exception_handler(DBAPIError, _storage_error)
+    for storage_exception in STORAGE_EXCEPTIONS:
+        app.add_exception_handler(storage_exception, _storage_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

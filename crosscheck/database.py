@@ -67,6 +67,7 @@ def utcnow() -> datetime:
 # or a kernel crash; NORMAL syncs only at checkpoints, and a commit acknowledged since the last
 # one can be lost to a power cut (never to a process crash). busy_timeout makes a writer wait
 # for another's lock instead of failing at once.
+# Past the wait, the request fails with 503 storage_busy (crosscheck/storage.py).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -76,8 +77,9 @@ SQLITE_PRAGMAS = (
 )
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets its folder created and ``SQLITE_PRAGMAS``."""
+def create_db_engine(url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for ``url``; SQLite gets its folder created and ``SQLITE_PRAGMAS`` (a writer
+    waits up to ``sqlite_busy_timeout_ms`` for another's lock)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -85,13 +87,17 @@ def create_db_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000},
     )
+    pragmas = [
+        f"PRAGMA busy_timeout={sqlite_busy_timeout_ms}" if p.startswith("PRAGMA busy_") else p
+        for p in SQLITE_PRAGMAS
+    ]
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in pragmas:
             cursor.execute(pragma)
         cursor.close()
 

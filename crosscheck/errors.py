@@ -52,6 +52,14 @@ class StorageFullError(CrosscheckError):
     status_code = 507
 
 
+class StorageBusyError(CrosscheckError):
+    """Another writer held the database's write lock past the wait allowed: retry shortly."""
+
+    code = "storage_busy"
+    status_code = 503
+    retry_after = 5
+
+
 class StorageUnavailableError(CrosscheckError):
     """The database or the index could not be written (an I/O error): retry later."""
 

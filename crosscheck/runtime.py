@@ -36,7 +36,10 @@ class Runtime:
 
     def __init__(self, settings: Settings, *, encoder: Encoder | None = None) -> None:
         self.settings = settings
-        self.engine = create_db_engine(settings.database_url)
+        self.engine = create_db_engine(
+            settings.database_url,
+            sqlite_busy_timeout_ms=round(settings.sqlite_busy_timeout_seconds * 1000),
+        )
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
         self.index_backend: IndexBackend = index_backend(settings)
         # Which PostgreSQL backends are ours, so that notices of our own writes are ignored.

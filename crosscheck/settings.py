@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         default="sqlite:///./var/crosscheck.db",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
+    sqlite_busy_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="SQLite: how long a write waits for another's lock before a 503 storage_busy",
+    )
     index_dir: Path = Field(
         default=Path("./var/index"), description="Where the FAISS index and its metadata are saved"
     )

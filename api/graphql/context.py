@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from graphql import GraphQLError
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
@@ -22,11 +21,11 @@ from api.errors import field_path
 from crosscheck.access.exceptions import RateLimitedError
 from crosscheck.access.models import Scope
 from crosscheck.access.schemas import Caller
-from crosscheck.errors import CrosscheckError
+from crosscheck.errors import CrosscheckError, StorageBusyError
 from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
 from crosscheck.sources import service as source_service
-from crosscheck.storage import storage_failure
+from crosscheck.storage import STORAGE_EXCEPTIONS, storage_failure
 
 T = TypeVar("T")
 
@@ -81,13 +80,15 @@ class GraphQLContext(BaseContext):
                 return await run_in_threadpool(self._in_session, work)
             except (CrosscheckError, ValidationError) as exc:
                 raise to_graphql_error(exc) from exc
-            except (OSError, DBAPIError) as exc:
+            except STORAGE_EXCEPTIONS as exc:
                 failure = storage_failure(exc)
                 if failure is None:
                     raise
                 # Never a 2xx for a write the storage refused, GraphQL's errors list included.
                 if self.response is not None:
                     self.response.status_code = failure.status_code
+                    if isinstance(failure, StorageBusyError):
+                        self.response.headers["Retry-After"] = str(failure.retry_after)
                 raise to_graphql_error(failure) from exc
 
     def _in_session(self, work: Callable[[Session], T]) -> T:

@@ -18,7 +18,7 @@ from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import Source, SourceKind
 from crosscheck.sources.schemas import SourceRef
-from crosscheck.textnorm import content_hash
+from crosscheck.textnorm import content_hash, name_key
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class StoredDocument:
 
 
 def _source_for(session: Session, name: str, *, publisher: Source, person: str | None) -> Source:
-    if name == publisher.name:
+    if name_key(name) == name_key(publisher.name):
         return publisher
     kind = SourceKind.PERSON if person is not None and person == name else SourceKind.OTHER
     return source_service.get_or_create(session=session, name=name, kind=kind)
@@ -40,6 +40,12 @@ def ingest(
     *, session: Session, claim_index: ClaimIndex, document_in: DocumentCreate
 ) -> StoredDocument:
     """Store the document and its attributed claims, commit, then index the new claims."""
+    # Read before writing: the write transaction (SQLite's one lock) lasts only the inserts.
+    statements = [
+        statement
+        for statement in extract_statements(document_in.text, document_in.publisher)
+        if len(statement.text) <= MAX_CLAIM_CHARS
+    ]
     publisher = source_service.get_or_create(
         session=session, name=document_in.publisher, kind=SourceKind.OUTLET
     )
@@ -62,9 +68,7 @@ def ingest(
     session.add(document)
     session.flush()
     new_claims: list[tuple[int, str]] = []
-    for statement in extract_statements(document_in.text, publisher.name):
-        if len(statement.text) > MAX_CLAIM_CHARS:
-            continue
+    for statement in statements:
         source = _source_for(
             session, statement.source, publisher=publisher, person=statement.person
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,16 +27,40 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
+# pysbd's time grows with the square of a passage's length on some text ("e. e. e. ..."): it
+# reads passages of at most this many characters, cut at line ends, else after a sentence end.
+SPLIT_CHUNK_CHARS = 2_000
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")
+
+
+def _chunks(text: str, size: int = SPLIT_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """``text`` in passages of at most ``size`` characters, with their offsets."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            window = text[start:end]
+            cut = window.rfind("\n") + 1
+            if cut <= 0:
+                ends = [match.end() for match in _SENTENCE_END.finditer(window)]
+                cut = ends[-1] if ends else window.rfind(" ") + 1
+            if cut > 0:
+                end = start + cut
+        yield start, text[start:end]
+        start = end
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` (pysbd), stripped, with their offsets into ``text``."""
     sentences = []
-    for span in _segmenter().segment(text):
-        raw = span.sent
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        start = span.start + (len(raw) - len(raw.lstrip()))
-        sentences.append(Sentence(stripped, start, start + len(stripped)))
+    for offset, chunk in _chunks(text):
+        for span in _segmenter().segment(chunk):
+            raw = span.sent
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            start = offset + span.start + (len(raw) - len(raw.lstrip()))
+            sentences.append(Sentence(stripped, start, start + len(stripped)))
     if not sentences and text.strip():
         stripped = text.strip()
         start = text.index(stripped)

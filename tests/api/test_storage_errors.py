@@ -225,3 +225,70 @@ def test_a_real_full_disk_under_the_index_keeps_the_previous_index_and_recovers(
         held = _runtime(client).claim_index.ids().tolist()
         assert len(held) == 303
         _wait_for(lambda: _saved_ids(settings, encoder) == held)
+
+
+@pytest.fixture
+def impatient_client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
+    """SQLite that waits 0.3 s for another writer's lock."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'busy.db'}",
+        index_dir=tmp_path / "index",
+        stance_graph=False,
+        sqlite_busy_timeout_seconds=0.3,
+    )
+    upgrade(settings.database_url)
+    with TestClient(create_app(settings, encoder=encoder)) as client:
+        wait_until_ready(client)
+        yield client
+
+
+def test_a_write_kept_waiting_for_the_lock_is_a_503_storage_busy(
+    impatient_client: TestClient, tmp_path: Path
+) -> None:
+    other_writer = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # holds the write lock
+    try:
+        refused = impatient_client.post("/v1/claims", json={"text": "A dam burst.", "source": "A"})
+        assert_error(refused, 503, "storage_busy")
+        assert refused.headers["retry-after"] == "5"
+        mutation = (
+            'mutation { createClaim(input: {text: "A dam burst.", source: "A"}) { created } }'
+        )
+        graphql = impatient_client.post("/graphql", json={"query": mutation})
+        assert graphql.status_code == 503 and graphql.headers["retry-after"] == "5"
+        assert graphql.json()["errors"][0]["extensions"]["code"] == "STORAGE_BUSY"
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert impatient_client.get("/v1/claims").json()["total"] == 0
+    assert post_claim(impatient_client, "A dam burst.", "A")["text"] == "A dam burst."
+
+
+def test_a_document_is_read_before_its_write_transaction_starts(
+    impatient_client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crosscheck.documents import service as document_service
+
+    extract = document_service.extract_statements
+    others_wrote: list[bool] = []
+
+    def extract_while_another_writes(text: str, publisher: str) -> Any:
+        # Another writer must get the lock at once while the document is being read.
+        other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            others_wrote.append(True)
+        except sqlite3.OperationalError:
+            others_wrote.append(False)
+        finally:
+            other.close()
+        return extract(text, publisher)
+
+    monkeypatch.setattr(document_service, "extract_statements", extract_while_another_writes)
+    post_claim(impatient_client, "Dams need inspection.", "Aster Gazette")  # publisher exists
+    response = impatient_client.post(
+        "/v1/documents", json={"text": "The dam burst on Monday.", "publisher": "Aster Gazette"}
+    )
+    assert response.status_code == 201, response.text
+    assert others_wrote == [True]
