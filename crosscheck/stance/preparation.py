@@ -15,10 +15,14 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from crosscheck.stance.evidence import Sentence, select_sentences, split_sentences
-from crosscheck.stance.relatedness import RelatednessSignals, relatedness_signals
+from crosscheck.stance.relatedness import RelatednessSignals, content_words, relatedness_signals
 from embeddings.encoder import Encoder, Vectors
 
 SELECTED_SENTENCES = 3
+# Sentences of one piece of evidence that are embedded at most; a longer text (100,000
+# characters of short sentences would be thousands) is first narrowed to those sharing the
+# most words with the claim, so the encoder's work per pair stays bounded.
+MAX_ENCODED_SENTENCES = 128
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -44,6 +48,17 @@ class PreparedPair:
         if not self.selected:
             return None
         return self.selected[int(np.argmax(self.selected_similarities))]
+
+
+def nearest_in_words(claim: str, sentences: list[Sentence], limit: int) -> list[Sentence]:
+    """``sentences`` if at most ``limit``; else the ``limit`` sharing the most content words
+    with ``claim`` (earlier first among equals), in document order."""
+    if len(sentences) <= limit:
+        return sentences
+    words = content_words(claim)
+    shared = [len(words & content_words(sentence.text)) for sentence in sentences]
+    best = sorted(range(len(sentences)), key=lambda i: (-shared[i], i))[:limit]
+    return [sentences[i] for i in sorted(best)]
 
 
 class LruCache(Generic[K, V]):
@@ -106,11 +121,15 @@ class EvidencePreparer:
         return np.vstack(present).astype(np.float32)
 
     def prepare(self, pairs: Sequence[tuple[str, str]]) -> list[PreparedPair]:
-        split = [self.sentences(evidence) for _, evidence in pairs]
+        counts = [len(self.sentences(evidence)) for _, evidence in pairs]
+        split = [
+            nearest_in_words(claim, self.sentences(evidence), MAX_ENCODED_SENTENCES)
+            for claim, evidence in pairs
+        ]
         texts = [claim for claim, _ in pairs] + [s.text for sentences in split for s in sentences]
         self.vectors(texts)  # one encoder call for everything not cached
         prepared = []
-        for (claim, evidence), sentences in zip(pairs, split, strict=True):
+        for (claim, evidence), sentences, count in zip(pairs, split, counts, strict=True):
             claim_vector = self.vectors([claim])[0]
             sentence_vectors = self.vectors([s.text for s in sentences])
             similarities = (sentence_vectors @ claim_vector).tolist() if sentences else []
@@ -124,7 +143,7 @@ class EvidencePreparer:
                     selected=selected,
                     selected_similarities=scores,
                     signals=relatedness_signals(claim, evidence, similarities),
-                    sentence_count=len(sentences),
+                    sentence_count=count,
                 )
             )
         return prepared

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -7,6 +8,8 @@ import pytest
 
 from crosscheck.stance import evidence
 from crosscheck.stance.evidence import select_sentences, split_sentences
+from crosscheck.stance.preparation import MAX_ENCODED_SENTENCES, EvidencePreparer
+from embeddings.encoder import SentenceTransformerEncoder
 
 ARTICLE = (
     "  The U.S. says 3,000 troops arrived.\n\nRussia denied it! "
@@ -61,3 +64,31 @@ def test_the_splitter_reads_long_text_in_bounded_passages_with_exact_offsets(
     assert len(sentences) == 10_400
     for sentence in sentences:
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+class CountingEncoder:
+    """Wraps the packaged encoder and counts the texts it is asked to embed."""
+
+    def __init__(self, encoder: SentenceTransformerEncoder) -> None:
+        self.inner = encoder
+        self.dimension = encoder.dimension
+        self.encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        self.encoded += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_very_long_evidence_is_narrowed_by_shared_words_before_it_is_embedded(
+    encoder: SentenceTransformerEncoder,
+) -> None:
+    filler = [f"Item {i} of the town's inventory was counted." for i in range(3_000)]
+    filler.insert(2_500, "The Eastvale dam burst on Monday, flooding the farms.")
+    counting = CountingEncoder(encoder)
+    [prepared] = EvidencePreparer(counting).prepare(  # type: ignore[arg-type]
+        [("The Eastvale dam burst.", " ".join(filler))]
+    )
+    assert counting.encoded <= MAX_ENCODED_SENTENCES + 1
+    assert prepared.sentence_count == 3_001
+    assert prepared.deciding_sentence is not None
+    assert prepared.deciding_sentence.text == filler[2_500]
