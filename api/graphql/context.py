@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from api.access import Access, AccessDep, CallerDep
+from api.access import API_KEY_HEADER, Access, AccessDep, CallerDep, key_from
 from api.deps import ReviewerDep, RuntimeDep, SessionDep
 from api.errors import field_path
 from crosscheck.access.exceptions import RateLimitedError
@@ -58,12 +58,17 @@ class GraphQLContext(BaseContext):
         reviewer: Reviewer,
         access: Access,
         caller: Caller,
+        raw_key: str | None = None,
     ) -> None:
         super().__init__()
         self.runtime = runtime
         self.access = access
         # Who sent the request; over a WebSocket, the key in connection_init may replace it.
         self.caller = caller
+        # A WebSocket's key, looked up again for each operation and while it stays open.
+        self.raw_key = raw_key
+        # A WebSocket's watch on its key (schema.py), kept here so it is not collected.
+        self.watcher: asyncio.Task[None] | None = None
         # None: each call takes a short session of its own (WebSockets outlive any transaction).
         self.session = session
         self.reviewer = reviewer
@@ -101,9 +106,15 @@ class GraphQLContext(BaseContext):
         """Raise a GraphQL error (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED) unless the caller
         may run one operation that needs ``required``."""
         try:
+            if self.session is None:  # a WebSocket: its key may have been revoked since
+                self.caller = await run_in_threadpool(self.identify_again)
             await run_in_threadpool(self.access.admit, self.caller, required)
         except CrosscheckError as exc:
             raise to_graphql_error(exc) from exc
+
+    def identify_again(self) -> Caller:
+        """The socket's caller now (through the gate's cache: at most its seconds old)."""
+        return self.access.gate.identify(raw_key=self.raw_key, address=self.caller.address)
 
     async def _load_claim_counts(self, source_ids: list[int]) -> list[int]:
         counts = await self.run(
@@ -122,12 +133,14 @@ def get_context(
 ) -> GraphQLContext:
     """The request's session for queries and mutations; short sessions for a WebSocket."""
     websocket = connection.scope["type"] == "websocket"
+    headers = connection.headers
     return GraphQLContext(
         runtime=runtime,
         session=None if websocket else session,
         reviewer=reviewer,
         access=access,
         caller=caller,
+        raw_key=key_from(headers.get(API_KEY_HEADER), headers.get("authorization")),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from functools import partial
 from typing import Any, overload
 
@@ -11,7 +14,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
@@ -40,6 +43,8 @@ from api.metrics import OperationMetrics
 from crosscheck.access.exceptions import ForbiddenError, UnauthenticatedError
 from crosscheck.access.models import Scope
 from crosscheck.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
@@ -111,6 +116,27 @@ def _refusal_status(result: ExecutionResult, response: Response) -> None:
         response.headers["WWW-Authenticate"] = WWW_AUTHENTICATE
     elif code == "RATE_LIMITED":
         response.headers["Retry-After"] = str(extensions.get("retryAfter", 1))
+
+
+# A socket whose key is revoked (or that lost open mode) is closed within this long plus the
+# key cache's seconds: its running subscriptions stop with it.
+SOCKET_RECHECK_SECONDS = 0.5
+
+
+async def _close_when_refused(context: GraphQLContext, websocket: WebSocket) -> None:
+    """Close ``websocket`` (4403) once its caller may no longer read."""
+    while websocket.client_state is WebSocketState.CONNECTED:
+        await asyncio.sleep(SOCKET_RECHECK_SECONDS)
+        try:
+            context.caller = await run_in_threadpool(context.identify_again)
+            context.caller.authorize(Scope.READ)
+        except (UnauthenticatedError, ForbiddenError):
+            if websocket.client_state is WebSocketState.CONNECTED:
+                with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                    await websocket.close(code=4403, reason="Forbidden")
+            return
+        except Exception:  # the key store is unreachable: the next operation will say so
+            log.warning("could not re-check a WebSocket's key", exc_info=True)
 
 
 def _is_plain_http_subscription(operation: GraphQLRequestData) -> bool:
@@ -198,15 +224,15 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
                     )
             raw_key = key_from(sent[API_KEY_HEADER], sent["Authorization"])
             if raw_key is not None:
-                address = context.caller.address  # the handshake's, already known
-                context.caller = await run_in_threadpool(
-                    partial(context.access.gate.identify, raw_key=raw_key, address=address)
-                )
+                context.raw_key = raw_key
+                context.caller = await run_in_threadpool(context.identify_again)
         try:
             context.caller.authorize(Scope.READ)
         except (UnauthenticatedError, ForbiddenError) as exc:
             refusal: dict[str, object] = {"code": exc.code.upper(), "message": exc.message}
             raise ConnectionRejectionError(refusal) from exc
+        if isinstance(context.request, WebSocket):
+            context.watcher = asyncio.create_task(_close_when_refused(context, context.request))
         return await super().on_ws_connect(context)
 
     def decode_json(self, data: str | bytes) -> object:

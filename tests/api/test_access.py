@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
@@ -339,3 +340,68 @@ def test_a_server_listening_beyond_loopback_is_never_open(
         assert client.get("/v1/sources").status_code == 401
         assert client.get("/v1/sources", headers={"X-API-Key": key}).status_code == 401
         assert _graphql(client, {"query": QUERY}).status_code == 401
+
+
+def _receive_within(ws: Any, seconds: float) -> dict[str, Any]:
+    from tests.api.test_graphql_subscriptions import receive
+
+    return receive(ws, seconds)
+
+
+def _closed_within(ws: Any, seconds: float) -> int:
+    """The close code the server sends within ``seconds`` (messages before it are skipped)."""
+
+    async def within() -> dict[str, Any]:
+        with anyio.fail_after(seconds):
+            while True:
+                message: dict[str, Any] = await ws._send_rx.receive()
+                if message["type"] == "websocket.close":
+                    return message
+
+    return int(ws.portal.call(within)["code"])
+
+
+def _revoke(runtime: Runtime, name: str) -> None:
+    with runtime.session_factory() as session:  # as `crosscheck keys revoke` would
+        key_id = next(k.id for k in key_service.list_keys(session=session) if k.name == name)
+        key_service.revoke(session=session, key_id=key_id)
+
+
+SUBSCRIBE = {"query": "subscription { claimAdded { id } }"}
+
+
+def test_a_socket_whose_key_is_revoked_is_refused_and_closed(keyed: KeyedApp) -> None:
+    key = _create_key(keyed.runtime, Scope.ADMIN, "socket")
+    with keyed.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"X-API-Key": key}})
+        assert _receive_within(ws, 10)["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": SUBSCRIBE})
+        _revoke(keyed.runtime, "socket")
+        # The next operation is refused at once (no lookup cache in this app)...
+        ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": MUTATION}})
+        refused = _receive_within(ws, 10)
+        errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", refused
+        # ...and the socket, with its running subscription, is closed within the key cache's
+        # seconds (0 here) and one re-check.
+        assert _closed_within(ws, 5) == 4403
+
+
+def test_a_socket_opened_in_open_mode_is_closed_when_keys_appear(
+    tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> None:
+    settings = _settings(tmp_path, api_key_cache_seconds=0)
+    with TestClient(create_app(settings, encoder=encoder)) as client:
+        wait_until_ready(client)
+        runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init"})
+            assert _receive_within(ws, 10)["type"] == "connection_ack"
+            ws.send_json({"id": "1", "type": "subscribe", "payload": SUBSCRIBE})
+            _create_key(runtime, Scope.READ)
+            ws.send_json({"id": "2", "type": "subscribe", "payload": {"query": MUTATION}})
+            refused = _receive_within(ws, 10)
+            payload = refused["payload"]
+            errors = payload if refused["type"] == "error" else payload["errors"]
+            assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", refused
+            assert _closed_within(ws, 5) == 4403
