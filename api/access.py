@@ -60,10 +60,11 @@ class Access:
             ),
         )
 
-    def admit(self, caller: Caller, required: Scope) -> None:
-        """Raise 401, 403 or 429 unless ``caller`` may make one call that needs ``required``."""
+    def admit(self, caller: Caller, required: Scope, *, calls: int = 1) -> None:
+        """Raise 401, 403 or 429 unless ``caller`` may make ``calls`` calls that need
+        ``required``."""
         caller.authorize(required)
-        self.rate_limits.hit(caller, required)
+        self.rate_limits.hit(caller, required, calls=calls)
 
 
 def get_access(connection: HTTPConnection) -> Access:

@@ -166,6 +166,16 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Most tokens in one GraphQL document; parsing stops beyond (TOO_MANY_TOKENS)",
     )
+    graphql_max_cost: int = Field(
+        default=20_000,
+        ge=1,
+        le=100_000_000,
+        description=(
+            "Most cost units one GraphQL operation may need (QUERY_TOO_COSTLY): a field costs 1, "
+            "verify/evidence 100 + 10 per candidate, stance/claimReview 100, timeline 20; a list "
+            "multiplies what it holds by its page size"
+        ),
+    )
     graphql_introspection: bool = Field(
         default=True,
         description="Answer GraphQL introspection (__schema, __type); turn off in production",

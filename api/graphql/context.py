@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from graphql import GraphQLError
@@ -102,13 +103,13 @@ class GraphQLContext(BaseContext):
         with self.runtime.session_factory() as session:
             return work(session)
 
-    async def admit(self, required: Scope) -> None:
+    async def admit(self, required: Scope, *, calls: int = 1) -> None:
         """Raise a GraphQL error (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED) unless the caller
-        may run one operation that needs ``required``."""
+        may run an operation that needs ``required`` and counts as ``calls`` calls."""
         try:
             if self.session is None:  # a WebSocket: its key may have been revoked since
                 self.caller = await run_in_threadpool(self.identify_again)
-            await run_in_threadpool(self.access.admit, self.caller, required)
+            await run_in_threadpool(partial(self.access.admit, self.caller, required, calls=calls))
         except CrosscheckError as exc:
             raise to_graphql_error(exc) from exc
 

@@ -31,13 +31,14 @@ class RateLimits:
         # A moving window: no burst of twice the limit across a window's edge.
         self._limiter = MovingWindowRateLimiter(storage.storage_from_string(storage_url))
 
-    def hit(self, caller: Caller, required: Scope) -> None:
-        """Count one call; raise ``RateLimitedError`` (with the seconds to wait) beyond a limit."""
+    def hit(self, caller: Caller, required: Scope, *, calls: int = 1) -> None:
+        """Count ``calls`` calls; raise ``RateLimitedError`` (with the seconds to wait) beyond a
+        limit."""
         bucket = "read" if required is Scope.READ else "write"
         identity = caller.rate_identity
         for item in self._items[bucket]:
             try:
-                allowed = self._limiter.hit(item, bucket, identity)
+                allowed = self._limiter.hit(item, bucket, identity, cost=calls)
             except Exception:  # the shared store (Redis) is down: serve rather than fail
                 log.warning("rate limit storage unavailable; call not counted", exc_info=True)
                 return
