@@ -102,7 +102,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "an internal error occurred; it has been logged")
+    response = error_response(
+        500, "internal_error", "an internal error occurred; it has been logged"
+    )
+    # The server drops the connection after an unhandled error: the client is told so.
+    response.headers["Connection"] = "close"
+    return response
 
 
 async def _storage_error(request: Request, exc: Exception) -> JSONResponse:

@@ -104,6 +104,20 @@ class Settings(BaseSettings):
         description="Where crosscheck serve listens; without API keys, loopback only",
     )
     port: int = Field(default=8000, ge=1, le=65535)
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, le=600, description="An idle keep-alive connection is closed after this"
+    )
+    http_max_header_bytes: int = Field(
+        default=16_384,
+        ge=1_024,
+        le=1_048_576,
+        description="Largest request line and headers a connection may send before they end",
+    )
+    http_max_connections: int | None = Field(
+        default=None,
+        ge=1,
+        description="Connections (and WebSockets) served at once; more get 503 (empty: no bound)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = Field(
         default="auto",

@@ -119,6 +119,11 @@ def serve(
         # Logging is already set up (JSON off a terminal); the API logs each request itself.
         log_config=None,
         access_log=False,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
+        h11_max_incomplete_event_size=settings.http_max_header_bytes,
+        limit_concurrency=settings.http_max_connections,
+        # A WebSocket message is bounded like a request body.
+        ws_max_size=settings.max_request_bytes,
     )
 
 
