@@ -16,6 +16,7 @@ from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
 from api.graphql.schema import create_graphql_router
 from api.head_requests import HeadAsGet
+from api.open_mode import OpenModeGuard
 from api.openapi_limits import document_page_limits
 from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     install_access(app, runtime)
 
     app.add_middleware(HeadAsGet)
+    app.add_middleware(OpenModeGuard, allowed_hosts=runtime.settings.open_mode_hosts)
     # Inside the request log and metrics (added after it), so refused bodies are counted too.
     app.add_middleware(
         BodySizeLimit, max_bytes=runtime.settings.max_request_bytes, exempt_paths=BULK_PATHS

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         description="Where crosscheck serve listens; without API keys, loopback only",
     )
     port: int = Field(default=8000, ge=1, le=65535)
+    open_mode_hosts: list[str] = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description="Host names an open-mode server (no API keys yet) answers to; other names "
+        "(DNS rebinding) get 403 host_not_allowed",
+    )
     http_keep_alive_seconds: int = Field(
         default=5, ge=1, le=600, description="An idle keep-alive connection is closed after this"
     )

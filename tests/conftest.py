@@ -28,6 +28,12 @@ from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.pgvector_index import drop_tables
 
+# The test client sends "Host: testserver"; open-mode servers under test answer to it too
+# (tests/api/test_open_mode.py sets the loopback-only default explicitly).
+os.environ.setdefault(
+    "CROSSCHECK_OPEN_MODE_HOSTS", '["localhost", "127.0.0.1", "::1", "testserver"]'
+)
+
 POSTGRES_URL = os.environ.get(
     "CROSSCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
