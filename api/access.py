@@ -17,6 +17,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from starlette.requests import HTTPConnection
 
 from api.errors import error_response
+from api.graphql.subscription_slots import SubscriptionSlots
 from crosscheck.access.binding import is_loopback
 from crosscheck.access.exceptions import RateLimitedError, UnauthenticatedError
 from crosscheck.access.gate import AccessGate
@@ -43,6 +44,7 @@ class Access:
 
     gate: AccessGate
     rate_limits: RateLimits
+    subscriptions: SubscriptionSlots
 
     @classmethod
     def for_runtime(cls, runtime: Runtime) -> Access:
@@ -58,6 +60,7 @@ class Access:
                 write=settings.rate_limit_write,
                 storage_url=settings.rate_limit_storage,
             ),
+            subscriptions=SubscriptionSlots(per_caller=settings.subscriptions_per_caller),
         )
 
     def admit(self, caller: Caller, required: Scope, *, calls: int = 1) -> None:

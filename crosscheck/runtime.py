@@ -24,6 +24,7 @@ from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
 from crosscheck.stance.classifier import BatchingPairClassifier
 from crosscheck.stance.engine import StanceEngine
+from crosscheck.verdicts.watch import SharedArrivals
 from embeddings.batching import BatchingEncoder
 from embeddings.encoder import Encoder
 from embeddings.encoders import load_encoder
@@ -58,6 +59,8 @@ class Runtime:
         self.claim_feed = ClaimFeed(
             session_factory=self.session_factory, queue_size=settings.subscription_queue_size
         )
+        # New evidence for a watched claim, weighed once for all its subscribers.
+        self.shared_arrivals = SharedArrivals()
 
     @property
     def ready(self) -> bool:

@@ -134,6 +134,18 @@ class Settings(BaseSettings):
         le=10_000,
         description="Most rows one page holds (REST `limit`, GraphQL `first`/`last`)",
     )
+    subscriptions_per_socket: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="GraphQL subscriptions open at once on one WebSocket (SUBSCRIPTION_LIMIT)",
+    )
+    subscriptions_per_caller: int = Field(
+        default=100,
+        ge=1,
+        le=1_000_000,
+        description="GraphQL subscriptions open at once per key (per address without one)",
+    )
     subscription_queue_size: int = Field(
         default=1000,
         ge=1,

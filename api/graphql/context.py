@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TypeVar
 
@@ -70,12 +71,28 @@ class GraphQLContext(BaseContext):
         self.raw_key = raw_key
         # A WebSocket's watch on its key (schema.py), kept here so it is not collected.
         self.watcher: asyncio.Task[None] | None = None
+        self._subscriptions = 0
         # None: each call takes a short session of its own (WebSockets outlive any transaction).
         self.session = session
         self.reviewer = reviewer
         # One session per request: database calls from concurrent resolvers take turns.
         self._session_lock = asyncio.Lock()
         self.source_claim_counts: DataLoader[int, int] = DataLoader(load_fn=self._load_claim_counts)
+
+    @contextlib.contextmanager
+    def subscription_slot(self) -> Iterator[None]:
+        """Room for one more subscription on this socket and for this caller, while it runs."""
+        settings = self.runtime.settings
+        with self.access.subscriptions.hold(
+            self.caller.rate_identity,
+            on_socket=self._subscriptions,
+            per_socket=settings.subscriptions_per_socket,
+        ):
+            self._subscriptions += 1
+            try:
+                yield
+            finally:
+                self._subscriptions -= 1
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """Run blocking ``work(session)`` off the event loop; domain errors become GraphQL ones."""

@@ -43,12 +43,13 @@ class ClaimSubscription:
                 ),
             )
         )
-        async with info.context.runtime.claim_feed.subscribe(matcher.matches) as claims:
-            try:
-                async for claim in claims:
-                    yield ClaimType.from_read(claim)
-            except SubscriberTooSlowError as exc:
-                raise to_graphql_error(exc) from exc
+        with info.context.subscription_slot():
+            async with info.context.runtime.claim_feed.subscribe(matcher.matches) as claims:
+                try:
+                    async for claim in claims:
+                        yield ClaimType.from_read(claim)
+                except SubscriberTooSlowError as exc:
+                    raise to_graphql_error(exc) from exc
 
     @strawberry.subscription(
         description=(
@@ -77,14 +78,16 @@ class ClaimSubscription:
                 watch=watch,
                 arrival=arrival,
                 related_threshold=runtime.settings.related_threshold,
+                shared=runtime.shared_arrivals,
             )
             return EvidenceType.from_result(evidence) if evidence is not None else None
 
-        async with runtime.claim_feed.subscribe(watch.considers) as arrivals:
-            try:
-                async for arrival in arrivals:
-                    found = await info.context.run(partial(evidence_for, arrival=arrival))
-                    if found is not None:
-                        yield found
-            except SubscriberTooSlowError as exc:
-                raise to_graphql_error(exc) from exc
+        with info.context.subscription_slot():
+            async with runtime.claim_feed.subscribe(watch.considers) as arrivals:
+                try:
+                    async for arrival in arrivals:
+                        found = await info.context.run(partial(evidence_for, arrival=arrival))
+                        if found is not None:
+                            yield found
+                except SubscriberTooSlowError as exc:
+                    raise to_graphql_error(exc) from exc

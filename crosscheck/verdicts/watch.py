@@ -7,6 +7,8 @@ so a bulk load costs one encoding per new claim, not one stance judgement.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +17,8 @@ from sqlalchemy.orm import Session
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.schemas import ClaimRead
 from crosscheck.indexing.service import ClaimIndex
-from crosscheck.stance.schemas import Stance, StanceJudge
+from crosscheck.stance.preparation import LruCache
+from crosscheck.stance.schemas import Stance, StanceJudge, StanceJudgement
 from crosscheck.verdicts.evidence import Evidence
 from embeddings.encoder import Vectors
 
@@ -51,6 +54,36 @@ def watch_claim(
     )
 
 
+# (similarity, judgement) of an arrival against a watched claim; no judgement below the
+# related threshold.
+Weighed = tuple[float, StanceJudgement | None]
+
+
+class SharedArrivals:
+    """Arrivals weighed once per watched claim, however many subscribers watch it: the first
+    to ask does the work, the others wait for it and read the result."""
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._done: LruCache[tuple[int, int, str], Weighed] = LruCache(capacity)
+        self._working: dict[tuple[int, int, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def weigh(self, key: tuple[int, int, str], work: Callable[[], Weighed]) -> Weighed:
+        done = self._done.get(key)
+        if done is not None:
+            return done
+        with self._guard:
+            lock = self._working.setdefault(key, threading.Lock())
+        with lock:
+            done = self._done.get(key)
+            if done is None:
+                done = work()
+                self._done.put(key, done)
+        with self._guard:
+            self._working.pop(key, None)
+        return done
+
+
 def judge_arrival(
     *,
     session: Session,
@@ -59,14 +92,23 @@ def judge_arrival(
     watch: EvidenceWatch,
     arrival: ClaimRead,
     related_threshold: float,
+    shared: SharedArrivals | None = None,
 ) -> Evidence | None:
     """The new claim as evidence for the watched one, or ``None`` if it does not bear on it."""
-    vector = claim_index.encoder.encode([arrival.text])[0]
-    similarity = float(np.dot(watch.vector, vector))
-    if similarity < related_threshold:
-        return None
-    judgement = judge.judge_many(watch.text, [arrival.text], statements=True)[0]
-    if judgement.stance is Stance.UNRELATED:
+
+    def weigh() -> Weighed:
+        # The arrival is indexed already: its stored vector spares the encoder.
+        vector = claim_index.vectors([arrival.id]).get(arrival.id)
+        if vector is None:
+            vector = claim_index.encoder.encode([arrival.text])[0]
+        similarity = float(np.dot(watch.vector, vector))
+        if similarity < related_threshold:
+            return similarity, None
+        return similarity, judge.judge_many(watch.text, [arrival.text], statements=True)[0]
+
+    key = (watch.claim_id, arrival.id, judge.version)
+    similarity, judgement = weigh() if shared is None else shared.weigh(key, weigh)
+    if judgement is None or judgement.stance is Stance.UNRELATED:
         return None
     claim = claim_service.get_many(session=session, claim_ids=[arrival.id]).get(arrival.id)
     if claim is None:  # deleted since it was announced

@@ -227,3 +227,85 @@ def test_watching_an_unknown_claim_is_an_error_with_a_code(client: TestClient) -
         message = receive(ws)
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert [e["extensions"]["code"] for e in errors] == ["CLAIM_NOT_FOUND"]
+
+
+@pytest.fixture
+def capped_client(
+    database_url: str, tmp_path: Path, encoder: SentenceTransformerEncoder
+) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=database_url,
+        index_dir=tmp_path / "index",
+        stance_graph=False,
+        subscriptions_per_socket=2,
+        subscriptions_per_caller=3,
+    )
+    with TestClient(create_app(settings, encoder=encoder)) as test_client:
+        wait_until_ready(test_client)
+        yield test_client
+
+
+def _start(ws: WebSocketTestSession, operation_id: str) -> None:
+    ws.send_json({"id": operation_id, "type": "subscribe", "payload": {"query": CLAIM_ADDED}})
+
+
+def test_subscriptions_are_capped_per_socket_and_per_caller(capped_client: TestClient) -> None:
+    client = capped_client
+    with subscribe(client) as first_socket:
+        _start(first_socket, "2")
+        wait_for_subscribers(client, 2)
+        _start(first_socket, "3")  # a third on this socket: refused, the others run on
+        refused = receive(first_socket)
+        assert refused["id"] == "3", refused
+        errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["SUBSCRIPTION_LIMIT"]
+        with subscribe(client) as second_socket:  # the caller's third: allowed
+            wait_for_subscribers(client, 3)
+            _start(second_socket, "2")  # the caller's fourth: refused
+            refused = receive(second_socket)
+            payload = refused["payload"]
+            errors = payload if refused["type"] == "error" else payload["errors"]
+            assert [e["extensions"]["code"] for e in errors] == ["SUBSCRIPTION_LIMIT"]
+        wait_for_subscribers(client, 2)
+        post_claim(client, "The harbour reopens on Monday.", source="Port Authority")
+        delivered: list[str] = []
+        while len(delivered) < 2:  # the refused one's "complete" may come first
+            message = receive(first_socket)
+            if message["type"] == "next":
+                delivered.append(message["id"])
+        assert sorted(delivered) == ["1", "2"]
+
+
+def test_subscribers_watching_one_claim_share_each_judgement(client: TestClient) -> None:
+    watched = post_claim(
+        client,
+        "At least 3,000 North Korean soldiers are in eastern Russia.",
+        source="US National Security Council",
+    )
+    judge = runtime_of(client).judge
+    asked: list[tuple[str, str]] = []
+    judge_pairs = judge.judge_pairs
+
+    def recording(pairs: Any, **options: Any) -> Any:
+        asked.extend(pairs)
+        return judge_pairs(pairs, **options)
+
+    judge.judge_pairs = recording  # type: ignore[method-assign]
+    try:
+        with contextlib.ExitStack() as sockets:
+            watchers = [
+                sockets.enter_context(subscribe(client, EVIDENCE_ADDED, claimId=watched["id"]))
+                for _ in range(5)
+            ]
+            wait_for_subscribers(client, 5)
+            denial = post_claim(
+                client,
+                "Reports of North Korean soldiers being present in Russia are false.",
+                source="Russian Ministry of Foreign Affairs",
+            )
+            for ws in watchers:
+                evidence = receive(ws)["payload"]["data"]["evidenceAdded"]
+                assert evidence["claim"]["id"] == denial["id"]
+    finally:
+        del judge.judge_pairs
+    assert asked.count((watched["text"], denial["text"])) == 1
