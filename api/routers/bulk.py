@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ClaimIndexDep, RuntimeDep
-from api.errors import ERROR_RESPONSES, ErrorBody
-from crosscheck.errors import PayloadTooLargeError, UnsupportedMediaError
+from api.errors import ERROR_RESPONSES, ErrorBody, ErrorDetail
+from crosscheck.errors import CrosscheckError, PayloadTooLargeError, UnsupportedMediaError
 from crosscheck.ingest.loader import BulkLoader, RowKind, bulk_loader
 from crosscheck.ingest.results import LoadTotals, RowResult
 from crosscheck.ingest.rows import Row, jsonl_row, read_json_array
@@ -20,6 +21,9 @@ from crosscheck.metrics import LOAD_JOBS
 router = APIRouter(prefix="/v1", tags=["bulk"], responses=ERROR_RESPONSES)
 
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl"}
+# Up to this many rows the answer is built whole (a late 413 is still a 413); past it, it is
+# streamed in the same shape, so a 100 MB load never holds its results in memory.
+STREAM_AFTER_ROWS = 10_000
 
 
 class BulkTotals(BaseModel):
@@ -51,7 +55,8 @@ def _body_doc(row_schema: dict[str, Any]) -> dict[str, Any]:
 async def _ndjson_rows(request: Request, limit: int) -> AsyncIterator[Row]:
     """Rows of an NDJSON body as it streams in; never more than ``limit`` bytes read."""
     received = 0
-    pending = b""
+    # The unfinished line's pieces, joined once its end arrives: a long line costs linear time.
+    pending: list[bytes] = []
     line = 0
     async for chunk in request.stream():
         received += len(chunk)
@@ -61,15 +66,18 @@ async def _ndjson_rows(request: Request, limit: int) -> AsyncIterator[Row]:
                 "loaded, the rest was not read",
                 field="body",
             )
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        for raw in complete:
+        if b"\n" not in chunk:
+            pending.append(chunk)
+            continue
+        first, *complete, rest = chunk.split(b"\n")
+        for raw in [b"".join([*pending, first]), *complete]:
             line += 1
             row = jsonl_row(line, raw)
             if row is not None:
                 yield row
+        pending = [rest] if rest else []
     if pending:
-        row = jsonl_row(line + 1, pending)
+        row = jsonl_row(line + 1, b"".join(pending))
         if row is not None:
             yield row
 
@@ -86,7 +94,7 @@ async def _json_rows(request: Request, limit: int) -> AsyncIterator[Row]:
 
 async def _load(
     request: Request, runtime: RuntimeDep, loader: BulkLoader, kind: RowKind
-) -> BulkResult:
+) -> BulkResult | StreamingResponse:
     LOAD_JOBS.labels(kind=kind.value).inc()
     limit = runtime.settings.bulk_max_bytes
     length = request.headers.get("content-length")
@@ -102,27 +110,59 @@ async def _load(
             "send application/x-ndjson (one JSON object a line) or application/json (an array)",
             field="content-type",
         )
+    batches = _processed(rows, loader)
     results: list[RowResult] = []
+    totals = LoadTotals()
+    async for processed in batches:
+        results += processed
+        for result in processed:
+            totals.count(result)
+        if len(results) >= STREAM_AFTER_ROWS:
+            # Past this many rows the answer is streamed as it is made: memory stays flat.
+            return StreamingResponse(
+                _streamed(results, batches, totals), media_type="application/json"
+            )
+    return BulkResult(results=results, totals=_totals(totals))
+
+
+async def _processed(
+    rows: AsyncIterator[Row], loader: BulkLoader
+) -> AsyncIterator[list[RowResult]]:
+    """Each batch's results as it is stored."""
     batch: list[Row] = []
     async for row in rows:
         batch.append(row)
         if len(batch) >= loader.batch_rows:
-            results += await run_in_threadpool(loader.process, batch)
+            yield await run_in_threadpool(loader.process, batch)
             batch = []
     if batch:
-        results += await run_in_threadpool(loader.process, batch)
-    totals = LoadTotals()
-    for result in results:
-        totals.count(result)
-    return BulkResult(
-        results=results,
-        totals=BulkTotals(
-            rows=totals.rows,
-            created=totals.created,
-            exists=totals.existing,
-            rejected=totals.rejected,
-        ),
+        yield await run_in_threadpool(loader.process, batch)
+
+
+def _totals(totals: LoadTotals) -> BulkTotals:
+    return BulkTotals(
+        rows=totals.rows, created=totals.created, exists=totals.existing, rejected=totals.rejected
     )
+
+
+async def _streamed(
+    first: list[RowResult], rest: AsyncIterator[list[RowResult]], totals: LoadTotals
+) -> AsyncIterator[bytes]:
+    """The same JSON as ``BulkResult``, written batch by batch. A failure once the answer has
+    begun (the body passing the size limit) is told in an ``error`` member after the totals."""
+    yield b'{"results":[' + b",".join(r.model_dump_json().encode() for r in first)
+    error: ErrorBody | None = None
+    try:
+        async for processed in rest:
+            for result in processed:
+                totals.count(result)
+            yield b"," + b",".join(r.model_dump_json().encode() for r in processed)
+    except CrosscheckError as exc:
+        error = ErrorBody(error=ErrorDetail(code=exc.code, message=exc.message, field=exc.field))
+    tail = b'],"totals":' + _totals(totals).model_dump_json().encode()
+    if error is not None:
+        tail += b',"error":' + error.error.model_dump_json().encode()
+    yield tail + b"}"
 
 
 BULK_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -141,13 +181,12 @@ BULK_RESPONSES: dict[int | str, dict[str, Any]] = {
         "Bodies are limited to `CROSSCHECK_BULK_MAX_BYTES` (default 100 MB)."
     ),
     responses=BULK_RESPONSES,
+    response_model=BulkResult,
     openapi_extra=_body_doc(
         {"text": "At least 3,000 soldiers are in Russia.", "source": "US officials"}
     ),
 )
-async def bulk_claims(
-    request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep
-) -> BulkResult:
+async def bulk_claims(request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep) -> Any:
     loader = bulk_loader(
         RowKind.CLAIMS, session_factory=runtime.session_factory, claim_index=claim_index
     )
@@ -163,13 +202,12 @@ async def bulk_claims(
         "text stored before is `exists`."
     ),
     responses=BULK_RESPONSES,
+    response_model=BulkResult,
     openapi_extra=_body_doc(
         {"text": "The ministry said 40 people were hurt.", "publisher": "Wire"}
     ),
 )
-async def bulk_documents(
-    request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep
-) -> BulkResult:
+async def bulk_documents(request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep) -> Any:
     loader = bulk_loader(
         RowKind.DOCUMENTS, session_factory=runtime.session_factory, claim_index=claim_index
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 
 from crosscheck.settings import Settings
@@ -106,3 +107,51 @@ def test_documents_bulk_reads_claims_from_each_article(client: TestClient) -> No
     document = client.get(f"/v1/documents/{results[0]['id']}").json()
     sources = {a["claim"]["source"]["name"] for a in document["claims"]}
     assert {"Harbour Workers Union"} <= sources
+
+
+def test_a_large_load_is_answered_as_it_is_stored_in_the_same_shape(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routers import bulk
+
+    monkeypatch.setattr(bulk, "STREAM_AFTER_ROWS", 100)
+    rows: list[object] = [{} for _ in range(300)]
+    rows[150] = {"text": "The harbour reopened on Monday.", "source": "Port Authority"}
+    response = client.post("/v1/claims/bulk", content=_ndjson(rows), headers=NDJSON)
+    assert response.status_code == 200
+    assert "content-length" not in response.headers  # streamed, not built whole
+    answer = response.json()
+    assert [r["line"] for r in answer["results"]] == list(range(1, 301))
+    assert answer["results"][150]["status"] == "created"
+    assert answer["totals"] == {"rows": 300, "created": 1, "exists": 0, "rejected": 299}
+    assert "error" not in answer
+
+
+def test_a_streamed_answer_reports_a_failure_after_it_began() -> None:
+    """Once the answer has begun its status is sent: a body cut at the size limit (met while
+    reading a chunked body) is told in an ``error`` member after the totals."""
+    import asyncio
+
+    from api.routers import bulk
+    from crosscheck.errors import PayloadTooLargeError
+    from crosscheck.ingest.results import LoadTotals, RowResult, RowStatus
+
+    first = [RowResult(line=1, status=RowStatus.CREATED, id=7)]
+
+    async def rest() -> AsyncIterator[list[RowResult]]:
+        yield [RowResult(line=2, status=RowStatus.EXISTS, id=7)]
+        raise PayloadTooLargeError("bulk bodies are limited to 5000 bytes", field="body")
+
+    async def answer() -> bytes:
+        totals = LoadTotals()
+        totals.count(first[0])
+        return b"".join([part async for part in bulk._streamed(first, rest(), totals)])
+
+    body = json.loads(asyncio.run(answer()))
+    assert [r["line"] for r in body["results"]] == [1, 2]
+    assert body["totals"] == {"rows": 2, "created": 1, "exists": 1, "rejected": 0}
+    assert body["error"] == {
+        "code": "payload_too_large",
+        "message": "bulk bodies are limited to 5000 bytes",
+        "field": "body",
+    }
