@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from crosscheck.database import MAX_ID
-from crosscheck.textnorm import CONTROL_CHARACTERS
+from crosscheck.textnorm import CONTROL_CHARACTERS, clean_text, visible_text
 
 # A row id in a request body: a JSON integer, nothing else (a query string's ids stay lax).
 StrictId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
@@ -74,3 +74,13 @@ def _printable(value: str) -> str:
 
 # Text kept as sent (names and statements are cleaned instead: textnorm.clean_text).
 Printable = AfterValidator(_printable)
+
+
+def _shows_text_once_cleaned(value: str) -> str:
+    visible_text(clean_text(value))
+    return value
+
+
+# A name that still shows something once cleaned (a lone ESC or an unassigned code point does
+# not): refused here as a 422 naming the field, not later where the name is stored.
+ShowsText = AfterValidator(_shows_text_once_cleaned)

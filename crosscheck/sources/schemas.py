@@ -7,12 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from crosscheck.fields import NotBlank, Printable, Trimmed
+from crosscheck.fields import NotBlank, Printable, ShowsText, Trimmed
 from crosscheck.pagination import Page
 from crosscheck.sources.models import SourceKind
 from crosscheck.textnorm import clean_text, name_key, visible_text
 
-SourceName = Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank]
+SourceName = Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank, ShowsText]
 
 
 class SourceCreate(BaseModel):

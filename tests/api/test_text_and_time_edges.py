@@ -99,6 +99,27 @@ def test_control_characters_are_cleaned_from_statements_and_names_and_refused_el
     ]
 
 
+@pytest.mark.parametrize("name", ["\u001b", "\U00053a94", "\u200b\u001b"])
+def test_a_source_name_that_shows_nothing_once_cleaned_is_refused_wherever_it_enters(
+    client: TestClient, name: str
+) -> None:
+    _refused(
+        client.post("/v1/documents", json={"text": "The dam burst.", "publisher": name}),
+        "publisher",
+    )
+    upload = client.post(
+        "/v1/documents/upload",
+        params={"publisher": name},
+        content=b"The dam burst.",
+        headers={"content-type": "text/plain"},
+    )
+    _refused(upload, "publisher")
+    _refused(client.post("/v1/claims", json={"text": "The dam burst.", "source": name}), "source")
+    _refused(client.post("/v1/sources", json={"name": "B", "aliases": [name]}), "aliases.0")
+    assert client.get("/v1/documents").json()["items"] == []
+    assert client.get("/v1/claims").json()["items"] == []
+
+
 DEEP = "[" * 100_000 + "]" * 100_000
 
 

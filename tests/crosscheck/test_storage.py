@@ -1,4 +1,4 @@
-"""Which failures are a full or failing disk (507 / 503), and which are bugs (left alone)."""
+"""Which failures are a full, failing or busy store (507 / 503), and which are bugs (left alone)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import psycopg.errors
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from crosscheck.errors import StorageFullError, StorageUnavailableError
+from crosscheck.errors import StorageBusyError, StorageFullError, StorageUnavailableError
 from crosscheck.storage import storage_failure
 
 
@@ -27,6 +27,8 @@ def _wrapped(orig: Exception) -> OperationalError:
         (_wrapped(sqlite3.OperationalError("disk I/O error")), StorageUnavailableError),
         (_wrapped(psycopg.errors.DiskFull("could not extend file")), StorageFullError),
         (_wrapped(psycopg.errors.IoError("could not read block")), StorageUnavailableError),
+        (_wrapped(sqlite3.OperationalError("database is locked")), StorageBusyError),
+        (_wrapped(psycopg.errors.LockNotAvailable("could not obtain lock")), StorageBusyError),
     ],
 )
 def test_storage_failures_are_recognised(exc: Exception, expected: type) -> None:
@@ -48,7 +50,7 @@ def test_a_failure_raised_from_a_full_disk_is_recognised() -> None:
     [
         OSError(errno.ENOENT, "No such file"),
         ValueError("bad"),
-        _wrapped(sqlite3.OperationalError("database is locked")),
+        _wrapped(sqlite3.OperationalError("no such table: claims")),
         IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
     ],
 )
