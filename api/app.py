@@ -18,6 +18,7 @@ from api.graphql.schema import create_graphql_router
 from api.head_requests import HeadAsGet
 from api.open_mode import OpenModeGuard
 from api.openapi_limits import document_page_limits
+from api.request_deadline import RequestDeadline
 from api.request_log import install_request_tracking
 from api.routers import bulk, claims, documents, health, page, sources, stance, verify
 from crosscheck import __version__
@@ -147,6 +148,11 @@ def create_app(settings: Settings | None = None, *, encoder: Encoder | None = No
     install_access(app, runtime)
 
     app.add_middleware(HeadAsGet)
+    app.add_middleware(
+        RequestDeadline,
+        seconds=runtime.settings.request_deadline_seconds,
+        exempt_paths=BULK_PATHS,
+    )
     app.add_middleware(OpenModeGuard, allowed_hosts=runtime.settings.open_mode_hosts)
     # Inside the request log and metrics (added after it), so refused bodies are counted too.
     app.add_middleware(

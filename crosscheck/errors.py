@@ -65,3 +65,17 @@ class StorageUnavailableError(CrosscheckError):
 
     code = "storage_unavailable"
     status_code = 503
+
+
+class DeadlineExceededError(CrosscheckError):
+    """The request's time budget ran out before its judging was done; nothing was changed."""
+
+    code = "deadline_exceeded"
+    status_code = 504
+
+
+class ClientGoneError(CrosscheckError):
+    """The client closed the connection: the work it asked for stopped (nobody reads this)."""
+
+    code = "client_closed_request"
+    status_code = 499

@@ -30,6 +30,16 @@ class Settings(BaseSettings):
         le=600,
         description="SQLite: how long a write waits for another's lock before a 503 storage_busy",
     )
+    request_deadline_seconds: float | None = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description=(
+            "Time budget of one HTTP request's judging work (verify, stance, evidence, GraphQL):"
+            " past it the work stops and the answer is a 504 deadline_exceeded; bulk loads have"
+            " none. Work also stops when the client leaves. Unset: no time limit"
+        ),
+    )
     index_dir: Path = Field(
         default=Path("./var/index"), description="Where the FAISS index and its metadata are saved"
     )

@@ -23,6 +23,7 @@ from api.errors import field_path
 from crosscheck.access.exceptions import RateLimitedError
 from crosscheck.access.models import Scope
 from crosscheck.access.schemas import Caller
+from crosscheck.deadlines import check_deadline
 from crosscheck.errors import CrosscheckError, StorageBusyError
 from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
@@ -115,6 +116,7 @@ class GraphQLContext(BaseContext):
                 raise to_graphql_error(failure) from exc
 
     def _in_session(self, work: Callable[[Session], T]) -> T:
+        check_deadline()  # a nested field list stops here once the request's budget is spent
         if self.session is not None:
             return work(self.session)
         with self.runtime.session_factory() as session:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from crosscheck.deadlines import check_deadline
 from crosscheck.languages.detection import ENGLISH_ONLY, LanguageSupport
 from crosscheck.stance.calibration import CALIBRATION_FILE, Calibration
 from crosscheck.stance.cascade import CASCADE_FILE, Cascade, Features, pair_features
@@ -264,7 +265,9 @@ class StanceEngine:
     def _judge_uncached(
         self, pairs: Sequence[tuple[str, str]], *, statements: bool
     ) -> list[StanceJudgement]:
+        check_deadline()
         prepared = self.preparer.prepare(pairs)
+        check_deadline()
         if self.classifier is None:
             return [self._by_rules(pair) for pair in prepared]
         related = [self.related_probability(pair, statement=statements) for pair in prepared]
@@ -276,6 +279,7 @@ class StanceEngine:
         ]
         settled = self._settled_by_cascade(prepared, to_classify, statements=statements)
         to_classify = [i for i in to_classify if i not in settled]
+        check_deadline()
         articles = np.array(
             [not _is_statement(prepared[i], statements) for i in to_classify], dtype=bool
         )

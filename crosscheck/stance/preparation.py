@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from crosscheck.deadlines import check_deadline
 from crosscheck.stance.evidence import Sentence, select_sentences, split_sentences
 from crosscheck.stance.relatedness import RelatednessSignals, content_words, relatedness_signals
 from embeddings.encoder import Encoder, Vectors
@@ -127,6 +128,7 @@ class EvidencePreparer:
             for claim, evidence in pairs
         ]
         texts = [claim for claim, _ in pairs] + [s.text for sentences in split for s in sentences]
+        check_deadline()  # splitting long evidence is done; encoding it is the costly part
         self.vectors(texts)  # one encoder call for everything not cached
         prepared = []
         for (claim, evidence), sentences, count in zip(pairs, split, counts, strict=True):

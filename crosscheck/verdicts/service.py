@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
+from crosscheck.deadlines import check_deadline
 from crosscheck.graph import service as graph_service
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.sources import service as source_service
@@ -193,6 +194,7 @@ def _verify(
     )
     unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
     nearest = [(claim, score) for claim, score in nearest if claim not in unread]
+    check_deadline()
     with _timed(timings, "judge"):
         judgements = _judgements(
             session=session,
@@ -208,6 +210,7 @@ def _verify(
         for claim, score in nearest
     ]
     relevant = [item for item in evidence if item.stance is not Stance.UNRELATED]
+    check_deadline()
     with _timed(timings, "timelines"):
         history = StatementHistory(
             session=session, claim_index=claim_index, threshold=timeline_similarity, as_of=as_of
