@@ -336,7 +336,14 @@ class Settings(BaseSettings):
             raise ValueError(f"model folder {value!r} does not exist (models load offline only)")
         return value
 
-    @field_validator("stance_model_dir", "nli_model", "onnx_dir", mode="before")
+    @field_validator(
+        "stance_model_dir",
+        "nli_model",
+        "onnx_dir",
+        "http_max_connections",
+        "request_deadline_seconds",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -57,6 +57,14 @@ def test_environment_variables_with_prefix_are_read(
     assert settings.related_threshold == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("name", ["REQUEST_DEADLINE_SECONDS", "HTTP_MAX_CONNECTIONS"])
+def test_an_optional_bound_set_empty_is_no_bound(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv(f"CROSSCHECK_{name}", "")
+    assert getattr(Settings(), name.lower()) is None
+
+
 def test_unprefixed_environment_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORT", "9000")
     monkeypatch.setenv("DATABASE_URL", "postgresql://elsewhere/db")
