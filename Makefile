@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load wrk \
+.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load bench-abandoned wrk \
 	train-stance clean
 
 help:  ## List the targets
@@ -71,6 +71,9 @@ bench-graph: install  ## Stance graph: build rate, evidence from the graph vs ju
 
 bench-verify: install wrk  ## Encoder, index, /v1/verify and load at 100k and 1M claims, vs Chroma (BENCH_ARGS="--duration 10" for a quick run)
 	$(BIN)/python bench/verify.py $(BENCH_ARGS)
+
+bench-abandoned: install  ## Work a server spends after its client hangs up, and under a time budget
+	$(BIN)/python bench/abandoned.py $(BENCH_ARGS)
 
 bench-load: install wrk  ## Reads (wrk) and a bulk load at once on one server: 0 errors, p99 (BENCH_ARGS="--duration 20")
 	$(BIN)/python bench/load.py $(BENCH_ARGS)

@@ -56,10 +56,13 @@ from wrk import REPORT_LUA, run_wrk
 
 from crosscheck.claims.models import Claim
 from crosscheck.migrations import upgrade
+from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings
 from crosscheck.sources.models import Source
 from crosscheck.stance.engine import StanceEngine
 from crosscheck.textnorm import content_hash
+from crosscheck.verdicts import service as verdict_service
+from crosscheck.verdicts.schemas import VerifyRequest, verification_read
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.encoder_onnx import OnnxEncoder
 from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
@@ -318,6 +321,57 @@ def server_timing(header: str) -> dict[str, float]:
     return steps
 
 
+def answered_labels(answer: dict[str, Any]) -> dict[int, str]:
+    """Claim id -> stance for the evidence a verification answer lists (unrelated: omitted)."""
+    return {
+        item["claim"]["id"]: item["stance"]
+        for side in ("corroborating", "contradicting", "related")
+        for item in answer[side]
+    }
+
+
+def bench_agreement(
+    port: int, queries: Sequence[str], database_url: str, index_dir: Path, onnx_dir: Path
+) -> float:
+    """Share of evidence items on which the server's answers (cascade, graph edges, batching)
+    carry the label the full judge gives the same candidates, judged in this process."""
+    settings = Settings(
+        database_url=database_url, index_dir=index_dir, onnx_dir=onnx_dir, stance_graph=False
+    )
+    runtime = Runtime(settings)
+    runtime.start()
+    judge = runtime.judge
+    if isinstance(judge, StanceEngine):
+        judge.cascade = None  # every candidate goes to the full judge
+    same = total = 0
+    try:
+        with httpx.Client(timeout=120) as client, runtime.session_factory() as session:
+            for text in queries:
+                served = client.post(f"http://127.0.0.1:{port}/v1/verify", json={"text": text})
+                served.raise_for_status()
+                full = verdict_service.verify_text(
+                    session=session,
+                    claim_index=runtime.claim_index,
+                    judge=judge,
+                    request=VerifyRequest(text=text),
+                    default_top_k=settings.default_top_k,
+                    timeline_similarity=settings.timeline_similarity,
+                )
+                ours = answered_labels(served.json())
+                theirs = answered_labels(verification_read(full).model_dump(mode="json"))
+                for claim_id in ours.keys() | theirs.keys():  # absent from one: unrelated there
+                    total += 1
+                    same += ours.get(claim_id) == theirs.get(claim_id)
+    finally:
+        runtime.close()
+    share = same / total if total else 1.0
+    print(
+        f"labels equal to the full judge's (no cascade) on {same}/{total} evidence items of "
+        f"{len(queries)} answers: {share:.1%}"
+    )
+    return share
+
+
 def bench_http(port: int, queries: Sequence[str], count: int) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}/v1/verify"
     totals: list[float] = []
@@ -416,6 +470,9 @@ def bench_store_http(
             "CROSSCHECK_INDEX_DIR": str(folder / "index"),
             "CROSSCHECK_ONNX_DIR": str(onnx_dir),
             "CROSSCHECK_LOG_LEVEL": "WARNING",  # no access log line per request
+            # New text never reads the graph (but for its exact wording): its background judge
+            # would only compete for the cores the requests are measured on.
+            "CROSSCHECK_STANCE_GRAPH": "false",
             # wrk from one address would hit the per-address limits: measure the service.
             "CROSSCHECK_RATE_LIMIT_READ": "",
             "CROSSCHECK_RATE_LIMIT_WRITE": "",
@@ -431,6 +488,14 @@ def bench_store_http(
                 f"{disk / len(texts):,.0f} B per claim (database + index)"
             )
             figures = bench_http(port, queries, args.requests)
+            shutil.copytree(folder / "index", folder / "index-judge")
+            figures["agreement"] = bench_agreement(
+                port,
+                queries[5 : 5 + args.agreement_queries],
+                f"sqlite:///{database}",
+                folder / "index-judge",
+                onnx_dir,
+            )
             if not args.skip_load:
                 figures["load"] = bench_load(port, queries, args.connections, args.duration, folder)
         return figures
@@ -591,6 +656,9 @@ def main() -> None:
     parser.add_argument("--connections", default="16,64")
     parser.add_argument("--chroma-size", type=int, default=100_000)
     parser.add_argument("--skip-chroma", action="store_true")
+    parser.add_argument(
+        "--agreement-queries", type=int, default=100, help="answers compared with the full judge"
+    )
     parser.add_argument("--skip-load", action="store_true", help="no wrk runs")
     parser.add_argument("--work-dir", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--port", type=int, default=8765)
@@ -647,6 +715,23 @@ def main() -> None:
         gc.collect()
 
     section("targets")
+    for name, figures in results.items():
+        http = figures.get("http")
+        if not http:
+            continue
+        encode = encoders["onnx_p50"]
+        print(
+            f"{name}: /v1/verify p50 {http['p50']:.1f} ms = {http['p50'] / encode:.2f}x the raw "
+            f"one-sentence encode ({encode:.1f} ms; target <= 1.5x), p99 {http['p99']:.1f} ms = "
+            f"{http['p99'] / encode:.2f}x (target <= 5x); labels as the full judge's on "
+            f"{http['agreement']:.1%} of evidence items (target >= 98%)"
+        )
+        load = http.get("load")
+        if load and 16 in load:
+            print(
+                f"{name}: 16 clients {load[16]['rate'] / load[1]['rate']:.2f}x one client's "
+                f"throughput (target >= 2x), {load[16]['errors']} errors"
+            )
     largest = results[str(max(sizes))] if sizes else results["real"]
     base = encoders["onnx_p50"] + largest["p50"]
     print(f"recall@10 >= 0.95 at {max(sizes, default=0):,}: {largest['recall']:.3f}")

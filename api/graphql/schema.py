@@ -19,7 +19,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaskErrors
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.access import API_KEY_HEADER, WWW_AUTHENTICATE, key_from
@@ -70,10 +70,25 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+class CrosscheckSchema(strawberry.Schema):
+    """Logs a client's error (invalid input, a refusal, a deadline) as one INFO line with its
+    code; only unexpected failures are logged as errors, with their traceback."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [error for error in errors if _is_unexpected(error)]
+        for error in errors:
+            if not _is_unexpected(error):
+                code = (error.extensions or {}).get("code") or error_code(error.message)
+                log.info("GraphQL error %s: %s", code, error.message, extra={"code": code})
+        super().process_errors(unexpected, execution_context)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema, with the configured limits (the defaults' when no settings are given)."""
     settings = settings or Settings.model_construct()  # defaults, not the environment
-    return strawberry.Schema(
+    return CrosscheckSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -5,6 +5,7 @@ a client that hung up gets no more encoder or judge time spent on it."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -65,7 +66,7 @@ def _judged(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str
 
 
 def test_judging_past_the_budget_is_a_504_and_reading_and_writing_go_on(
-    hurried_client: TestClient,
+    hurried_client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = hurried_client
     stored_before = client.get("/v1/claims", params={"limit": 100}).json()["items"]
@@ -78,10 +79,16 @@ def test_judging_past_the_budget_is_a_504_and_reading_and_writing_go_on(
         assert response.json()["error"]["code"] == "deadline_exceeded", response.text
     evidence = client.get(f"/v1/claims/{stored_before[0]['id']}/evidence")
     assert evidence.status_code == 504, evidence.text
-    answer = client.post(
-        "/graphql", json={"query": f'{{ verify(text: "{CLAIM}") {{ verdict }} }}'}
-    ).json()
+    with caplog.at_level(logging.INFO):
+        answer = client.post(
+            "/graphql", json={"query": f'{{ verify(text: "{CLAIM}") {{ verdict }} }}'}
+        ).json()
     assert answer["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED", answer
+    # A client's error is an INFO line with its code, not an ERROR with the whole query.
+    graphql_lines = [r for r in caplog.records if r.name.startswith(("strawberry", "api.graphql"))]
+    assert [(r.levelno, getattr(r, "code", None)) for r in graphql_lines] == [
+        (logging.INFO, "DEADLINE_EXCEEDED")
+    ]
     # What does not judge is not refused, and nothing stored changed.
     assert client.get("/v1/claims", params={"limit": 100}).json()["items"] == stored_before
     created = client.post("/v1/claims", json={"text": "The bridge reopened.", "source": "City"})
