@@ -110,3 +110,24 @@ def test_an_unhandled_error_answers_500_with_connection_close(
     assert response.status_code == 500
     assert response.headers["connection"] == "close"
     assert response.json()["error"]["code"] == "internal_error"
+
+
+def test_a_bulk_load_answered_as_a_stream_reads_its_whole_body(server: int) -> None:
+    """Past 10,000 rows the answer streams while the body is still arriving; nothing else may
+    read the body's chunks meanwhile (the load would wait for them forever)."""
+    rows = 45_000
+
+    def body() -> Iterator[bytes]:
+        for _ in range(rows // 1000):
+            yield b"{}\n" * 1000
+
+    response = httpx.post(
+        f"http://127.0.0.1:{server}/v1/claims/bulk",
+        content=body(),
+        headers={"content-type": "application/x-ndjson"},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text[:500]
+    answer = response.json()
+    assert answer["totals"] == {"rows": rows, "created": 0, "exists": 0, "rejected": rows}
+    assert len(answer["results"]) == rows

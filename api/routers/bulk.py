@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from api.deps import ClaimIndexDep, RuntimeDep
 from api.errors import ERROR_RESPONSES, ErrorBody, ErrorDetail
@@ -24,6 +25,18 @@ NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl
 # Up to this many rows the answer is built whole (a late 413 is still a 413); past it, it is
 # streamed in the same shape, so a 100 MB load never holds its results in memory.
 STREAM_AFTER_ROWS = 10_000
+
+
+class AnswerWhileReading(StreamingResponse):
+    """A streamed answer written while the request body is still being read.
+
+    Starlette's ``StreamingResponse`` listens for a disconnect by reading ``receive`` beside
+    the stream, and would take body chunks the row reader is waiting for (the load then hangs);
+    here the row reader alone reads ``receive``, and notices a client that left.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.stream_response(send)
 
 
 class BulkTotals(BaseModel):
@@ -94,7 +107,7 @@ async def _json_rows(request: Request, limit: int) -> AsyncIterator[Row]:
 
 async def _load(
     request: Request, runtime: RuntimeDep, loader: BulkLoader, kind: RowKind
-) -> BulkResult | StreamingResponse:
+) -> BulkResult | AnswerWhileReading:
     LOAD_JOBS.labels(kind=kind.value).inc()
     limit = runtime.settings.bulk_max_bytes
     length = request.headers.get("content-length")
@@ -119,7 +132,7 @@ async def _load(
             totals.count(result)
         if len(results) >= STREAM_AFTER_ROWS:
             # Past this many rows the answer is streamed as it is made: memory stays flat.
-            return StreamingResponse(
+            return AnswerWhileReading(
                 _streamed(results, batches, totals), media_type="application/json"
             )
     return BulkResult(results=results, totals=_totals(totals))
