@@ -82,6 +82,17 @@ _UNIT_GROUPS = (
         "advisor",
     },
 )
+# What "nobody" and "no one" count.
+_PEOPLE = frozenset({"people", "person"})
+# "Nobody was hurt", "no resident needed treatment": a count of none. "No more than", "no
+# other", "no longer" and the like qualify or compare; they are not a count of zero.
+_NONE = re.compile(
+    r"\b(?:(?P<nobody>nobody|no one|no-one)\b|no\s+(?P<unit>(?:[a-z][a-z-]*\s*){1,5}))",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_AFTER_NO = frozenset(
+    "more fewer less longer other further additional extra doubt matter one".split()
+)
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_WORD_NUMBERS) + r")"
 _QUALIFIER = "|".join(
@@ -225,7 +236,24 @@ def extract_quantities(text: str) -> list[Quantity]:
                 additive=additive,
             )
         )
-    return _with_totals(quantities)
+    return _with_totals(quantities + _none_counted(text))
+
+
+def _none_counted(text: str) -> list[Quantity]:
+    """ "Nobody", "no one" and "no <plural or unit noun>": a count of zero of that thing."""
+    found: list[Quantity] = []
+    for match in _NONE.finditer(text):
+        if match.group("nobody"):
+            units, text = _PEOPLE, match.group("nobody")
+        else:
+            unit_words = _unit_words(match.group("unit") or "")
+            if not unit_words or unit_words[0].lower() in _NOT_A_COUNT_AFTER_NO:
+                continue
+            units = _units(unit_words[:1])
+            text = f"no {unit_words[0]}"
+        if units:
+            found.append(Quantity(text=text, low=0.0, high=0.0, units=units))
+    return found
 
 
 def _with_totals(quantities: list[Quantity]) -> list[Quantity]:

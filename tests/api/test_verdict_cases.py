@@ -89,7 +89,8 @@ def test_the_utility_backs_safe_tap_water(demo_client: TestClient, ask: Ask) -> 
 
 @pytest.mark.xfail(
     strict=True,
-    reason='the shipped judge reads many statement pairs as "discusses"',
+    reason="the hospital corroborates and the mayor's 'nobody was harmed' contradicts, but the "
+    "shipped judge also reads the containment-booms statement as contradicting (0.80)",
 )
 @pytest.mark.parametrize("ask", API)
 def test_the_hospital_backs_the_count_of_patients(demo_client: TestClient, ask: Ask) -> None:

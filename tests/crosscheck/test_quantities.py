@@ -206,3 +206,25 @@ def test_parts_of_a_sum_in_the_claim_are_checked_through_the_sum() -> None:
     assert find_conflict(claim, "At least 3,000 troops were sent") is None
     assert find_conflict(claim, "About 3,000 troops were sent") is None
     assert find_conflict(claim, "Only 500 troops were sent") is not None
+
+
+def test_nobody_and_no_things_are_counts_of_zero() -> None:
+    claim = "Twelve people needed hospital treatment after the leak"
+    denial = "Nobody in Riverton was harmed, and no resident required medical treatment."
+    conflict = find_conflict(claim, denial)
+    assert conflict is not None and [q.text for q in conflict.stated] == ["Nobody"]
+    assert find_conflict("Three ships were sighted.", "No ships were visible anywhere.")
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        "No more than 20 ships were sighted.",
+        "No other ships were sighted.",
+        "There is no indication so far of more ships.",
+        "No doubt twelve ships were sighted.",
+        "Twelve ships were sighted; no one knows where they went.",
+    ],
+)
+def test_no_as_a_qualifier_or_comparison_is_not_a_count_of_zero(evidence: str) -> None:
+    assert find_conflict("Twelve ships were sighted.", evidence) is None
