@@ -30,19 +30,11 @@ class Deadline:
         """The client left: nobody waits for the answer any more (thread-safe)."""
         self._abandoned.set()
 
-    @property
-    def abandoned(self) -> bool:
-        return self._abandoned.is_set()
-
-    @property
-    def expired(self) -> bool:
-        return self._expires_at is not None and time.monotonic() >= self._expires_at
-
     def check(self) -> None:
         """Raise ``ClientGoneError`` or ``DeadlineExceededError`` if the work should stop."""
-        if self.abandoned:
+        if self._abandoned.is_set():
             raise ClientGoneError("the client closed the connection; the work stopped")
-        if self.expired:
+        if self._expires_at is not None and time.monotonic() >= self._expires_at:
             raise DeadlineExceededError(
                 f"the request ran past its time budget of {self.seconds:g} s and was stopped;"
                 " ask for fewer candidates (top_k) or shorter text, or retry when the server is"
@@ -54,11 +46,11 @@ _current: ContextVar[Deadline | None] = ContextVar("crosscheck_deadline", defaul
 
 
 @contextlib.contextmanager
-def deadline_scope(deadline: Deadline) -> Iterator[Deadline]:
+def deadline_scope(deadline: Deadline) -> Iterator[None]:
     """Make ``deadline`` the one that ``check_deadline`` consults within the block."""
     token = _current.set(deadline)
     try:
-        yield deadline
+        yield
     finally:
         _current.reset(token)
 

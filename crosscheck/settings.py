@@ -303,11 +303,6 @@ class Settings(BaseSettings):
             raise ValueError(f"not a rate limit such as '600/minute': {exc}") from exc
         return value
 
-    @field_validator("vector_database_url", mode="before")
-    @classmethod
-    def _blank_is_claims_database(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @field_validator("vector_database_url")
     @classmethod
     def _postgresql_only(cls, value: str | None) -> str | None:
@@ -342,6 +337,7 @@ class Settings(BaseSettings):
         "onnx_dir",
         "http_max_connections",
         "request_deadline_seconds",
+        "vector_database_url",  # blank: the claims database
         mode="before",
     )
     @classmethod

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -279,3 +279,29 @@ def small_filesystem(tmp_path: Path) -> Iterator[Path]:
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False, capture_output=True)
+
+
+def judged_pairs(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (claim, evidence) pairs ``runtime``'s judge is asked about from now on."""
+    asked: list[tuple[str, str]] = []
+    judge_pairs = runtime.judge.judge_pairs
+
+    def recording(pairs: Sequence[tuple[str, str]], **options: Any) -> Any:
+        asked.extend(pairs)
+        return judge_pairs(pairs, **options)
+
+    monkeypatch.setattr(runtime.judge, "judge_pairs", recording)
+    return asked
+
+
+def configured_client(
+    tmp_path: Path, encoder: SentenceTransformerEncoder, **settings: Any
+) -> TestClient:
+    """A client of the real app on a fresh SQLite file with ``settings`` (graph off), not yet
+    started: use it as a context manager, then ``wait_until_ready``."""
+    url = f"sqlite:///{tmp_path / 'configured.db'}"
+    upgrade(url)
+    configured = Settings(
+        database_url=url, index_dir=tmp_path / "index", stance_graph=False, **settings
+    )
+    return TestClient(create_app(configured, encoder=encoder))

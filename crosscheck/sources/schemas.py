@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from crosscheck.fields import NotBlank, Printable, ShowsText, Trimmed
 from crosscheck.pagination import Page
 from crosscheck.sources.models import SourceKind
-from crosscheck.textnorm import clean_text, name_key, visible_text
+from crosscheck.textnorm import clean_text, name_key
 
 SourceName = Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank, ShowsText]
 
@@ -28,14 +28,14 @@ class SourceCreate(BaseModel):
     @field_validator("name")
     @classmethod
     def _clean_name(cls, value: str) -> str:
-        return visible_text(clean_text(value))
+        return clean_text(value)
 
     @field_validator("aliases")
     @classmethod
     def _distinct_aliases(cls, aliases: list[str]) -> list[str]:
         seen: dict[str, str] = {}
         for alias in aliases:
-            seen.setdefault(name_key(alias), visible_text(clean_text(alias)))
+            seen.setdefault(name_key(alias), clean_text(alias))
         return list(seen.values())
 
 

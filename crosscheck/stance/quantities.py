@@ -244,15 +244,15 @@ def _none_counted(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     for match in _NONE.finditer(text):
         if match.group("nobody"):
-            units, text = _PEOPLE, match.group("nobody")
+            units, phrase = _PEOPLE, match.group("nobody")
         else:
             unit_words = _unit_words(match.group("unit") or "")
             if not unit_words or unit_words[0].lower() in _NOT_A_COUNT_AFTER_NO:
                 continue
             units = _units(unit_words[:1])
-            text = f"no {unit_words[0]}"
+            phrase = f"no {unit_words[0]}"
         if units:
-            found.append(Quantity(text=text, low=0.0, high=0.0, units=units))
+            found.append(Quantity(text=phrase, low=0.0, high=0.0, units=units))
     return found
 
 

@@ -194,7 +194,7 @@ def _verify(
     )
     unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
     nearest = [(claim, score) for claim, score in nearest if claim not in unread]
-    check_deadline()
+    check_deadline()  # before the graph is read or the judge asked
     with _timed(timings, "judge"):
         judgements = _judgements(
             session=session,

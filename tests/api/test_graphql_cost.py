@@ -4,21 +4,17 @@ rate limits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from graphql import parse
 
-from api.app import create_app
 from api.graphql.cost import operation_cost
-from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
-from crosscheck.settings import Settings
 from embeddings.encoder import SentenceTransformerEncoder
-from tests.conftest import wait_until_ready
+from tests.conftest import configured_client, judged_pairs, wait_until_ready
 
 NESTED_EVIDENCE = (
     "{ claim(id: 1) { evidence(topK: 100) { claim { evidence(topK: 100) { claim { id } } } } } }"
@@ -46,24 +42,12 @@ README_VERIFY = (
 )
 
 
-def _judged(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    asked: list[tuple[str, str]] = []
-    judge_pairs = runtime.judge.judge_pairs
-
-    def recording(pairs: Sequence[tuple[str, str]], **options: Any) -> Any:
-        asked.extend(pairs)
-        return judge_pairs(pairs, **options)
-
-    monkeypatch.setattr(runtime.judge, "judge_pairs", recording)
-    return asked
-
-
 @pytest.mark.parametrize("query", [NESTED_EVIDENCE, VERIFY_ALIASES, PAGE_ALIASES])
 def test_the_costliest_operations_are_refused_before_anything_runs(
     demo_client: TestClient, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
     runtime: Runtime = demo_client.app.state.runtime  # type: ignore[attr-defined]
-    asked = _judged(runtime, monkeypatch)
+    asked = judged_pairs(runtime, monkeypatch)
     response = demo_client.post("/graphql", json={"query": query})
     body = response.json()
     assert body["data"] is None, body
@@ -100,25 +84,18 @@ def test_page_sizes_and_candidates_come_from_variables_and_fragments() -> None:
     assert large == 1 + 200 * 14 + 100 + 500 + 50
 
 
-def _client(tmp_path: Path, encoder: SentenceTransformerEncoder, **limits: Any) -> TestClient:
-    url = f"sqlite:///{tmp_path / 'cost.db'}"
-    upgrade(url)
-    settings = Settings(
-        database_url=url, index_dir=tmp_path / "index", stance_graph=False, **limits
-    )
-    return TestClient(create_app(settings, encoder=encoder))
-
-
 @pytest.fixture
 def limited_client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
-    with _client(tmp_path, encoder, rate_limit_read="31/minute") as client:
+    with configured_client(tmp_path, encoder, rate_limit_read="31/minute") as client:
         wait_until_ready(client)
         yield client
 
 
 @pytest.fixture
 def strict_client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
-    with _client(tmp_path, encoder, rate_limit_read=None, graphql_max_cost=5_000) as client:
+    with configured_client(
+        tmp_path, encoder, rate_limit_read=None, graphql_max_cost=5_000
+    ) as client:
         wait_until_ready(client)
         yield client
 

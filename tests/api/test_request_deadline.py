@@ -8,7 +8,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +21,13 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message
 
-from api.app import create_app
 from api.request_deadline import RequestDeadline
 from crosscheck.deadlines import Deadline, check_deadline, deadline_scope
 from crosscheck.errors import ClientGoneError, DeadlineExceededError
-from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
-from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
 from embeddings.encoder import SentenceTransformerEncoder
-from tests.conftest import load_demo, wait_until_ready
+from tests.conftest import configured_client, judged_pairs, load_demo, wait_until_ready
 
 CLAIM = "North Korean soldiers are in Russia"
 # Spent before the first check of any judging: every such request runs out.
@@ -39,30 +36,10 @@ NO_TIME = 1e-6
 
 @pytest.fixture
 def hurried_client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
-    url = f"sqlite:///{tmp_path / 'hurried.db'}"
-    upgrade(url)
-    settings = Settings(
-        database_url=url,
-        index_dir=tmp_path / "index",
-        stance_graph=False,
-        request_deadline_seconds=NO_TIME,
-    )
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with configured_client(tmp_path, encoder, request_deadline_seconds=NO_TIME) as client:
         wait_until_ready(client)
         load_demo(client.app.state.runtime)  # type: ignore[attr-defined]
         yield client
-
-
-def _judged(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    asked: list[tuple[str, str]] = []
-    judge_pairs = runtime.judge.judge_pairs
-
-    def recording(pairs: Sequence[tuple[str, str]], **options: Any) -> Any:
-        asked.extend(pairs)
-        return judge_pairs(pairs, **options)
-
-    monkeypatch.setattr(runtime.judge, "judge_pairs", recording)
-    return asked
 
 
 def test_judging_past_the_budget_is_a_504_and_reading_and_writing_go_on(
@@ -98,7 +75,7 @@ def test_judging_past_the_budget_is_a_504_and_reading_and_writing_go_on(
         content=b'{"text": "The ferry resumed.", "source": "Port"}\n',
         headers={"content-type": "application/x-ndjson"},
     )
-    assert bulk.status_code in (200, 201), bulk.text
+    assert bulk.status_code == 200, bulk.text
 
 
 def _call(app: ASGIApp, *, path: str, body: bytes, leave_after: float) -> list[Message]:
@@ -163,7 +140,7 @@ def test_a_verification_whose_client_left_judges_nothing(
     demo_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runtime: Runtime = demo_client.app.state.runtime  # type: ignore[attr-defined]
-    asked = _judged(runtime, monkeypatch)
+    asked = judged_pairs(runtime, monkeypatch)
     sent = _call(
         demo_client.app, path="/v1/verify", body=b'{"text": "%s"}' % CLAIM.encode(), leave_after=0
     )

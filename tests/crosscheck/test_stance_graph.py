@@ -23,7 +23,7 @@ from crosscheck.timelines.service import statement_timeline
 from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest
 from embeddings.encoder import SentenceTransformerEncoder
-from tests.conftest import load_demo, wait_until_ready
+from tests.conftest import judged_pairs, load_demo, wait_until_ready
 
 
 @pytest.fixture
@@ -58,19 +58,6 @@ def _links(runtime: Runtime) -> dict[tuple[int, int], float]:
     return held
 
 
-def _live_pairs(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """The (claim, evidence) pairs the judge is asked about from now on."""
-    asked: list[tuple[str, str]] = []
-    judge_pairs = runtime.judge.judge_pairs
-
-    def recording(pairs: Sequence[tuple[str, str]], **options: Any) -> Any:
-        asked.extend(pairs)
-        return judge_pairs(pairs, **options)
-
-    monkeypatch.setattr(runtime.judge, "judge_pairs", recording)
-    return asked
-
-
 def test_each_claim_is_judged_against_other_sources_and_no_pair_twice(
     demo_runtime: Runtime, builder: GraphBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,7 +82,7 @@ def test_each_claim_is_judged_against_other_sources_and_no_pair_twice(
     links = _links(demo_runtime)
     assert links and all(sources[a] == sources[b] and (b, a) in links for a, b in links)
 
-    asked = _live_pairs(demo_runtime, monkeypatch)
+    asked = judged_pairs(demo_runtime, monkeypatch)
     with demo_runtime.session_factory() as session:
         session.execute(delete(GraphedClaim))
         session.commit()
@@ -111,7 +98,7 @@ def test_a_new_claim_is_judged_only_against_its_neighbours(
 ) -> None:
     builder.catch_up()
     before = {e.id for e in _edges(demo_runtime)}
-    asked = _live_pairs(demo_runtime, monkeypatch)
+    asked = judged_pairs(demo_runtime, monkeypatch)
     text = "Only 500 North Korean troops are in Russia."
     with demo_runtime.session_factory() as session:
         created = claim_service.create(
@@ -153,7 +140,7 @@ def test_evidence_for_a_stored_claim_is_read_from_the_graph(
 
     live = verify()
     builder.catch_up()
-    asked = _live_pairs(demo_runtime, monkeypatch)
+    asked = judged_pairs(demo_runtime, monkeypatch)
     from_graph = verify()
     assert from_graph == live
     with demo_runtime.session_factory() as session:
@@ -193,7 +180,7 @@ def test_text_worded_as_a_stored_claim_reuses_its_edges(
 
     live = verify(text)
     builder.catch_up()
-    asked = _live_pairs(demo_runtime, monkeypatch)
+    asked = judged_pairs(demo_runtime, monkeypatch)
     assert verify(text) == live
     # The graph judges a claim against other sources only: its own source's are judged live.
     judged_live = [evidence for claim, evidence in asked if claim == asked_as]
