@@ -20,12 +20,21 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)  ## Create .venv and install crosscheck with its dev tools
+# GraphiQL's browser files (React included), served at /docs/assets/ so that /graphql works
+# offline: versions and checksums pinned in package-lock.json. Without npm, /graphql says so.
+GRAPHIQL_DIR := api/graphiql
+GRAPHIQL_INSTALLED := $(GRAPHIQL_DIR)/node_modules/.package-lock.json
+
+$(GRAPHIQL_INSTALLED): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(GRAPHIQL_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm was not found: GraphiQL at /graphql will say that its files are missing"; fi
+
+install: $(INSTALLED) $(GRAPHIQL_INSTALLED)  ## Create .venv and install crosscheck with its dev tools, and GraphiQL's files
 
 run: install  ## Install, migrate the SQLite default, load the demo, serve on :8000
 	$(BIN)/crosscheck db upgrade
-	$(BIN)/crosscheck demo
-	$(BIN)/crosscheck serve
+	$(BIN)/crosscheck serve --demo
 
 serve: install  ## Serve without loading the demo
 	$(BIN)/crosscheck serve
@@ -47,10 +56,11 @@ browser:  ## Install Debian's chromium for the browser tests, if it is missing
 test: install browser  ## Run the whole test suite (PostgreSQL and browser tests skip if absent)
 	$(BIN)/pytest
 
-lint: install  ## ruff (lint and format) and mypy
+lint: install  ## ruff (lint and format), mypy, and the import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install  ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -8,7 +8,7 @@ from alembic import context
 from crosscheck.database import create_db_engine
 from crosscheck.models import Base
 from crosscheck.settings import get_settings
-from embeddings.pgvector_index import TABLES as VECTOR_TABLES
+from embeddings.ann.pgvector import TABLES as VECTOR_TABLES
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -1,7 +1,8 @@
 """Access control at the edge: who sent the request (its key), what a route needs, rate limits.
 
-Open routes (no key ever): /healthz, /readyz, /metrics, /docs, /openapi.json, / and the page at
-/app/ (its HTML, CSS and JavaScript; the data it shows comes from /v1, which asks for keys).
+Open routes (no key ever): /healthz, /readyz, /metrics, /docs, /redoc (and their files under
+/docs/assets/), /openapi.json, /favicon.ico, / and the page at /app/ (its HTML, CSS and
+JavaScript; the data it shows comes from /v1, which asks for keys).
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from crosscheck.indexing.service import ClaimIndex
-from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.stance.engine import StanceEngine
+from crosscheck.verdicts.claimreview import Reviewer
+from crosscheck.verdicts.verifier import Verifier
 
 
 def get_runtime(connection: HTTPConnection) -> Runtime:
@@ -56,8 +57,14 @@ def get_judge(runtime: RuntimeDep) -> StanceEngine:
     return runtime.judge
 
 
+def get_verifier(runtime: RuntimeDep) -> Verifier:
+    """The process's verifier, or a 503 ``not_ready`` while the model and index load."""
+    return runtime.verifier
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClaimIndexDep = Annotated[ClaimIndex, Depends(get_claim_index)]
 JudgeDep = Annotated[StanceEngine, Depends(get_judge)]
 ReviewerDep = Annotated[Reviewer, Depends(get_reviewer)]
+VerifierDep = Annotated[Verifier, Depends(get_verifier)]

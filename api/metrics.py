@@ -139,6 +139,7 @@ router = APIRouter(tags=["health"])
 
 @router.get(
     "/metrics",
+    operation_id="getMetrics",
     summary="Prometheus metrics",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},

@@ -36,7 +36,6 @@ from crosscheck.ingest.rows import Row
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import Verification
 
 
@@ -98,14 +97,7 @@ def main() -> None:
     def verify(claim_id: int) -> tuple[float, Verification]:
         with runtime.session_factory() as session:
             began = time.perf_counter()
-            answer = verdict_service.verify_stored_claim(
-                session=session,
-                claim_index=runtime.claim_index,
-                judge=runtime.judge,
-                claim_id=claim_id,
-                top_k=settings.default_top_k,
-                timeline_similarity=settings.timeline_similarity,
-            )
+            answer = runtime.verifier.verify_stored_claim(session=session, claim_id=claim_id)
             return (time.perf_counter() - began) * 1000, answer
 
     results: dict[str, list[tuple[float, Verification]]] = {}

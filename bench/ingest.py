@@ -34,7 +34,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://127.0.0.1:5432/test"

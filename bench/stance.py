@@ -31,7 +31,7 @@ from crosscheck.stance.engine import StanceEngine
 from crosscheck.stance.training.corpus import dev_pairs
 from crosscheck.stance.training.datasets import StancePair, load_fnc1
 from crosscheck.stance.training.evaluate import BenchmarkScores, evaluate
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 
 def sampled(pairs: list[StancePair], per_dataset: int, seed: int = 7) -> list[StancePair]:
@@ -101,7 +101,7 @@ def throughput(data_dir: Path, model_dir: Path, count: int) -> None:
         path.write_text(buffer.getvalue())
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "crosscheck.cli.main", "stance-batch", str(path)],
+            [sys.executable, "-m", "cli.main", "stance-batch", str(path)],
             capture_output=True,
             text=True,
             check=True,

@@ -31,10 +31,10 @@ import numpy.typing as npt
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import FaissIndex
-from embeddings.index import VectorIndex
-from embeddings.pgvector_index import PgVectorIndex, drop_tables
+from embeddings.ann.base import VectorIndex
+from embeddings.ann.faiss import FaissIndex
+from embeddings.ann.pgvector import PgVectorIndex, drop_tables
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 K = 10
 BATCH = 512
@@ -134,21 +134,21 @@ def compare(
     exact = np.argsort(-(queries @ store.T), axis=1)[:, :K] + 1
     print(f"{len(store):,} claims, {len(queries)} queries one at a time")
 
-    faiss_index = FaissIndex(dim, model="bench")
+    faiss_index = FaissIndex(CACHE_DIR).create(model="bench", dimension=dim)  # never saved
     print(f"  {'faiss flat (exact)':<26} add {add_all(faiss_index, store):>9,.0f}/s")
     searched("faiss flat (exact)", faiss_index, queries, exact)
 
-    pgvector = PgVectorIndex.create(engine, model="bench", dimension=dim)
+    pgvector = PgVectorIndex(engine).create(model="bench", dimension=dim)
     rate = add_all(pgvector, store)
     started = time.perf_counter()
-    pgvector.save(Path())
+    pgvector.save()
     build = time.perf_counter() - started
     print(
         f"  {'pgvector hnsw':<26} add {rate:>9,.0f}/s, then HNSW build {build:.1f} s "
         f"({len(store) / build:,.0f}/s)"
     )
     for ef_search in EF_SEARCH:
-        index = PgVectorIndex.load(engine, model="bench", dimension=dim, ef_search=ef_search)
+        index = PgVectorIndex(engine, ef_search=ef_search).load(model="bench", dimension=dim)
         searched(f"pgvector hnsw ef={ef_search}", index, queries, exact)
     extra = store[: min(1000, len(store))]
     rate = add_all(pgvector, extra, first_id=len(store) + 1)

@@ -61,11 +61,10 @@ from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings
 from crosscheck.sources.models import Source
 from crosscheck.stance.engine import StanceEngine
 from crosscheck.textnorm import content_hash
-from crosscheck.verdicts import service as verdict_service
 from crosscheck.verdicts.schemas import VerifyRequest, verification_read
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.encoder_onnx import OnnxEncoder
-from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
+from embeddings.ann.faiss import FaissIndex, IndexLayout, saved_index_file
+from embeddings.encoders.onnx import OnnxEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMA_VERSION = "1.5.9"
@@ -208,13 +207,15 @@ def bench_index(
     gc.collect()
     before = rss()
     started = time.perf_counter()
-    index = FaissIndex(vectors.shape[1], model="all-MiniLM-L6-v2", layout=layout)
+    index = FaissIndex(directory, layout=layout).create(
+        model="all-MiniLM-L6-v2", dimension=vectors.shape[1]
+    )
     index.add(ids, vectors)
     index.reshape()
     build = time.perf_counter() - started
     held = rss() - before
     started = time.perf_counter()
-    index.save(directory)
+    index.save()
     save = time.perf_counter() - started
     disk = saved_index_file(directory).stat().st_size
     print(
@@ -349,13 +350,8 @@ def bench_agreement(
             for text in queries:
                 served = client.post(f"http://127.0.0.1:{port}/v1/verify", json={"text": text})
                 served.raise_for_status()
-                full = verdict_service.verify_text(
-                    session=session,
-                    claim_index=runtime.claim_index,
-                    judge=judge,
-                    request=VerifyRequest(text=text),
-                    default_top_k=settings.default_top_k,
-                    timeline_similarity=settings.timeline_similarity,
+                full = runtime.verifier.verify_text(
+                    session=session, request=VerifyRequest(text=text)
                 )
                 ours = answered_labels(served.json())
                 theirs = answered_labels(verification_read(full).model_dump(mode="json"))

@@ -22,7 +22,7 @@ from crosscheck.ingest import service as ingest_service
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 QUERIES = [
@@ -98,7 +98,7 @@ def main() -> None:
             single.append((time.perf_counter() - t0) * 1000)
 
         latencies = []
-        with TestClient(create_app(settings, encoder=encoder)) as client:
+        with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
             while client.get("/readyz").status_code != 200:
                 time.sleep(0.05)
             for i in range(args.requests):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from embeddings.encoder import Encoder, Vectors
+from embeddings.encoders.base import Encoder, Vectors
 
 # Encoding a batch of claims takes milliseconds to seconds; a rebuild batch longer.
 SECONDS_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

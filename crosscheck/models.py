@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from crosscheck.access.models import ApiKey
-from crosscheck.claims.models import Claim
+from crosscheck.claims.models import Claim, ClaimReview
 from crosscheck.database import Base
 from crosscheck.documents.models import ClaimAppearance, Document
 from crosscheck.graph.models import GraphedClaim, StanceEdge
-from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source, SourceAlias
 
 __all__ = [

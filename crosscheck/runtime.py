@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import AsyncIterator
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,22 +15,25 @@ from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.feeds.service import ClaimFeed
 from crosscheck.graph.builder import GraphBuilder
-from crosscheck.indexing.backends import IndexBackend, index_backend
+from crosscheck.indexing.backends import index_backend
 from crosscheck.indexing.notifications import (
     ChangeCallback,
     ClaimChangeListener,
     track_backend_pids,
 )
 from crosscheck.indexing.service import ClaimIndex, open_claim_index
-from crosscheck.languages.detection import LanguageSupport
+from crosscheck.indexing.upkeep import ClaimChanges, follow_other_writers, save_periodically
 from crosscheck.metrics import TimedEncoder
 from crosscheck.settings import Settings
 from crosscheck.stance.classifier import BatchingPairClassifier
 from crosscheck.stance.engine import StanceEngine
+from crosscheck.stance.factory import build_stance_engine
+from crosscheck.verdicts.verifier import Verifier
 from crosscheck.verdicts.watch import SharedArrivals
-from embeddings.batching import BatchingEncoder
-from embeddings.encoder import Encoder
-from embeddings.encoders import load_encoder
+from embeddings.ann.base import VectorIndex
+from embeddings.encoders.base import Encoder
+from embeddings.encoders.batching import BatchingEncoder
+from embeddings.encoders.factory import load_encoder
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +48,7 @@ class Runtime:
             sqlite_busy_timeout_ms=round(settings.sqlite_busy_timeout_seconds * 1000),
         )
         self.session_factory: sessionmaker[Session] = create_session_factory(self.engine)
-        self.index_backend: IndexBackend = index_backend(settings)
+        self.index_backend: VectorIndex = index_backend(settings)
         # Which PostgreSQL backends are ours, so that notices of our own writes are ignored.
         self._backend_pids = (
             track_backend_pids(self.engine) if self.engine.dialect.name == "postgresql" else set()
@@ -50,6 +56,7 @@ class Runtime:
         self._judge: StanceEngine | None = None
         self._encoder: Encoder | None = TimedEncoder(encoder) if encoder is not None else None
         self._claim_index: ClaimIndex | None = None
+        self._verifier: Verifier | None = None
         self._batching: BatchingEncoder | None = None
         self._pair_batching: BatchingPairClassifier | None = None
         self._ready = threading.Event()
@@ -87,6 +94,13 @@ class Runtime:
             raise NotReadyError("the claim index is still loading; retry shortly")
         return self._claim_index
 
+    @property
+    def verifier(self) -> Verifier:
+        """The one way into verification (REST, GraphQL, CLI, ClaimReview export)."""
+        if self._verifier is None or not self.ready:
+            raise NotReadyError("the model and index are still loading; retry shortly")
+        return self._verifier
+
     def start(
         self, *, rebuild_index: bool = False, load_judge: bool = True, graph: bool = False
     ) -> None:
@@ -116,17 +130,7 @@ class Runtime:
             )
             self._encoder = self._batching
             if load_judge:
-                self._judge = StanceEngine.from_directory(
-                    self._encoder,
-                    settings.stance_model_dir,
-                    related_threshold=settings.related_threshold,
-                    nli_model=settings.nli_model,
-                    classifier_backend=settings.encoder_backend,
-                    onnx_dir=settings.onnx_cache_dir / "stance-classifier",
-                    onnx_max_batch=settings.onnx_max_batch,
-                    judgement_cache_size=settings.judgement_cache_size,
-                    languages=LanguageSupport.of(settings.model_languages),
-                )
+                self._judge = build_stance_engine(settings, self._encoder)
                 if self._judge.classifier is not None:
                     self._pair_batching = BatchingPairClassifier(
                         self._judge.classifier,
@@ -143,6 +147,13 @@ class Runtime:
                     rebuild=rebuild_index,
                 )
             self._claim_index.on_added(self.claim_feed.claims_indexed)
+            if self._judge is not None:
+                self._verifier = Verifier(
+                    claim_index=self._claim_index,
+                    judge=self._judge,
+                    default_top_k=settings.default_top_k,
+                    timeline_similarity=settings.timeline_similarity,
+                )
             if graph and self._judge is not None and settings.stance_graph:
                 self.graph_builder = GraphBuilder(
                     session_factory=self.session_factory,
@@ -158,6 +169,48 @@ class Runtime:
             raise
         self._ready.set()
         log.info("ready in %.2fs: %d claims indexed", time.perf_counter() - started, report.total)
+
+    @contextlib.asynccontextmanager
+    async def serving(self) -> AsyncIterator[None]:
+        """Run as a server does: load in the background (``ready`` tells when), keep the index
+        saved and in step with other writers meanwhile, and close everything on the way out."""
+        loader = threading.Thread(target=self._start_quietly, name="crosscheck-start", daemon=True)
+        loader.start()
+        changes = ClaimChanges(asyncio.get_running_loop())
+        listener = self.claim_change_listener(changes.announce)
+        if listener is not None:
+            listener.start()
+        upkeep = [
+            asyncio.create_task(
+                save_periodically(self._ready_index, every_seconds=self.settings.index_save_seconds)
+            ),
+            asyncio.create_task(
+                follow_other_writers(
+                    self._ready_index,
+                    changes,
+                    session_factory=self.session_factory,
+                    poll_seconds=self.settings.index_sync_seconds,
+                )
+            ),
+        ]
+        try:
+            yield
+        finally:
+            for task in upkeep:
+                task.cancel()
+            if listener is not None:
+                await asyncio.to_thread(listener.stop)
+            await self.claim_feed.close()
+            await asyncio.to_thread(loader.join)
+            await asyncio.to_thread(self.close)
+
+    def _ready_index(self) -> ClaimIndex | None:
+        return self._claim_index if self.ready else None
+
+    def _start_quietly(self) -> None:
+        # The failure is logged and reported by /readyz; the thread must not crash the server.
+        with contextlib.suppress(Exception):
+            self.start(graph=True)
 
     def claim_change_listener(self, on_change: ChangeCallback) -> ClaimChangeListener | None:
         """A listener for claims other processes write, where one is possible and needed.

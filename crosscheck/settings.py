@@ -10,7 +10,7 @@ from pydantic import AnyHttpUrl, Field, ValidationInfo, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from crosscheck.access.rate_limits import parse_limits
-from embeddings.encoder import PACKAGED_MODEL
+from embeddings.encoders.base import PACKAGED_MODEL
 
 DEFAULT_STANCE_MODEL = Path(__file__).resolve().parent.parent / "models" / "stance"
 

@@ -1,1 +1,2 @@
-"""Text to vectors (encoders) and vectors to neighbours (index backends behind one contract)."""
+"""Text to vectors (``encoders``) and vectors to neighbours (``ann``), each one contract with an
+engine per file behind a factory."""

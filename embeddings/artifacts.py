@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from embeddings.index import ClaimIds, IndexArtifactError
+from embeddings.ann.base import ClaimIds, IndexArtifactError, IndexMissingError
 
 METADATA_FILE = "index.meta.json"
 FORMAT_VERSION = 1
@@ -102,7 +102,7 @@ def write_metadata(directory: Path, metadata: IndexMetadata) -> None:
 def read_metadata(directory: Path) -> IndexMetadata:
     path = directory / METADATA_FILE
     if not path.is_file():
-        raise IndexArtifactError(f"no index metadata at {path}")
+        raise IndexMissingError(f"no index metadata at {path}")
     try:
         metadata = IndexMetadata.model_validate_json(path.read_bytes())
     except (ValidationError, ValueError) as exc:

@@ -25,8 +25,8 @@ from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import DEFAULT_STANCE_MODEL, Settings
 from crosscheck.stance.engine import StanceEngine
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.pgvector_index import drop_tables
+from embeddings.ann.pgvector import drop_tables
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 # The test client sends "Host: testserver"; open-mode servers under test answer to it too
 # (tests/api/test_open_mode.py sets the loopback-only default explicitly).
@@ -231,7 +231,7 @@ def wait_until_ready(client: TestClient, timeout: float = 60.0) -> None:
 @pytest.fixture
 def client(settings: Settings, encoder: SentenceTransformerEncoder) -> Iterator[TestClient]:
     """Real HTTP through the real app, once it reports ready."""
-    with TestClient(create_app(settings, encoder=encoder)) as test_client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as test_client:
         wait_until_ready(test_client)
         yield test_client
 
@@ -304,4 +304,4 @@ def configured_client(
     configured = Settings(
         database_url=url, index_dir=tmp_path / "index", stance_graph=False, **settings
     )
-    return TestClient(create_app(configured, encoder=encoder))
+    return TestClient(create_app(Runtime(configured, encoder=encoder)))

@@ -15,9 +15,10 @@ from sqlalchemy import create_engine, func, select, text
 
 from api.app import create_app
 from crosscheck.claims.models import Claim
+from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import FaissIndex
+from embeddings.ann.faiss import FaissIndex
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 
 CLI = str(Path(sys.executable).with_name("crosscheck"))
@@ -63,8 +64,8 @@ def _count(url: str) -> int:
 
 
 def _saved_index_ids(settings: Settings, encoder: SentenceTransformerEncoder) -> list[int]:
-    index = FaissIndex.load(
-        settings.index_dir, model=encoder.model_name, dimension=encoder.dimension
+    index = FaissIndex(settings.index_dir).load(
+        model=encoder.model_name, dimension=encoder.dimension
     )
     return index.ids().tolist()
 
@@ -116,7 +117,7 @@ def test_a_server_keeps_answering_and_catches_up_while_the_cli_loads(
     data = tmp_path / "claims.jsonl"
     _write_claims(data, 1200)
     following = settings.model_copy(update={"index_sync_seconds": 0.3})
-    with TestClient(create_app(following, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(following, encoder=encoder))) as client:
         wait_until_ready(client)
         loading = subprocess.Popen(
             [CLI, "load", str(data), "--report", str(tmp_path / "r.jsonl")],

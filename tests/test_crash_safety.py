@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crosscheck.migrations import upgrade
+from embeddings.ann.faiss import FaissIndex
 from embeddings.artifacts import read_metadata
-from embeddings.faiss_index import FaissIndex
 
 pytestmark = pytest.mark.slow
 
@@ -258,7 +258,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
     lost = [e for e, i in ledger.acknowledged.items() if stored.get(e) != i]
     index_dir = Path(env["CROSSCHECK_INDEX_DIR"])
     metadata = read_metadata(index_dir)
-    index = FaissIndex.load(index_dir, model=metadata.model, dimension=metadata.dimension)
+    index = FaissIndex(index_dir).load(model=metadata.model, dimension=metadata.dimension)
     # A kill between writing an index file and switching the metadata to it must not force a
     # rebuild from the database (re-encoding every claim): only starts with no save yet do.
     rebuilds = log.read_text().count("rebuilding from the database")

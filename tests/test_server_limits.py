@@ -20,8 +20,9 @@ from websockets.sync.client import connect
 
 from api.app import create_app
 from crosscheck.migrations import upgrade
+from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 
 CLI = str(Path(sys.executable).with_name("crosscheck"))
@@ -104,7 +105,9 @@ def test_an_unhandled_error_answers_500_with_connection_close(
     url = f"sqlite:///{tmp_path / 'crosscheck.db'}"
     upgrade(url)
     settings = Settings(database_url=url, index_dir=tmp_path / "index", stance_graph=False)
-    with TestClient(create_app(settings, encoder=encoder), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(Runtime(settings, encoder=encoder)), raise_server_exceptions=False
+    ) as client:
         wait_until_ready(client)
         response = client.get("/v1/sources")
     assert response.status_code == 500

@@ -11,8 +11,8 @@ from api.graphql.context import GraphQLInfo
 from api.graphql.pagination import Connection, connection, page_request
 from api.graphql.types import ClaimType
 from crosscheck.claims import service as claim_service
-from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter
+from crosscheck.indexing.registry import forget_claim, record_claim
 
 
 @strawberry.input(description="A statement and who asserted it: `source` (a name) or `sourceId`")

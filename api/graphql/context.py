@@ -23,12 +23,12 @@ from api.errors import field_path
 from crosscheck.access.exceptions import RateLimitedError
 from crosscheck.access.models import Scope
 from crosscheck.access.schemas import Caller
+from crosscheck.claims import service as claim_service
 from crosscheck.deadlines import check_deadline
 from crosscheck.errors import CrosscheckError, StorageBusyError
-from crosscheck.reviews.export import Reviewer
 from crosscheck.runtime import Runtime
-from crosscheck.sources import service as source_service
 from crosscheck.storage import STORAGE_EXCEPTIONS, storage_failure
+from crosscheck.verdicts.claimreview import Reviewer
 
 T = TypeVar("T")
 
@@ -138,7 +138,7 @@ class GraphQLContext(BaseContext):
 
     async def _load_claim_counts(self, source_ids: list[int]) -> list[int]:
         counts = await self.run(
-            lambda session: source_service.claim_counts(session=session, source_ids=source_ids)
+            lambda session: claim_service.counts_by_source(session=session, source_ids=source_ids)
         )
         return [counts.get(source_id, 0) for source_id in source_ids]
 

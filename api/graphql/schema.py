@@ -13,7 +13,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import MaskErrors
@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.access import API_KEY_HEADER, WWW_AUTHENTICATE, key_from
+from api.docs import graphiql_page
 from api.graphql.access import OperationAccess
 from api.graphql.claims import ClaimMutation, ClaimQuery
 from api.graphql.context import GraphQLContext, get_context
@@ -196,6 +197,10 @@ class CrosscheckGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
             extensions = error.setdefault("extensions", {})
             extensions.setdefault("code", error_code(error.get("message")))
         return response
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL with its files served by this server rather than a CDN (see api/docs.py)."""
+        return graphiql_page(request)
 
     def encode_json(self, data: object) -> str | bytes:
         """Every message, WebSocket ones included (their errors skip ``process_result``)."""

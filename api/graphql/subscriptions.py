@@ -15,6 +15,7 @@ from api.graphql.types import ClaimType, EvidenceType
 from crosscheck.claims.schemas import ClaimFilter, ClaimRead
 from crosscheck.feeds.exceptions import SubscriberTooSlowError
 from crosscheck.feeds.service import claim_matcher
+from crosscheck.verdicts.schemas import evidence_read
 from crosscheck.verdicts.watch import judge_arrival, watch_claim
 
 
@@ -80,7 +81,7 @@ class ClaimSubscription:
                 related_threshold=runtime.settings.related_threshold,
                 shared=runtime.shared_arrivals,
             )
-            return EvidenceType.from_result(evidence) if evidence is not None else None
+            return EvidenceType.from_read(evidence_read(evidence)) if evidence is not None else None
 
         with info.context.subscription_slot():
             async with runtime.claim_feed.subscribe(watch.considers) as arrivals:

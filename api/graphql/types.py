@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from graphql import GraphQLError
 from sqlalchemy.orm import Session
 from strawberry.scalars import JSON
 
@@ -13,22 +12,20 @@ from api.graphql.context import GraphQLInfo
 from api.graphql.pagination import Connection, connection, page_request
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
-from crosscheck.claims.schemas import ClaimFilter, ClaimRead
-from crosscheck.reviews import export as review_export
-from crosscheck.reviews.schemas import ReviewRead
+from crosscheck.claims.schemas import ClaimFilter, ClaimRead, ReviewRead
 from crosscheck.sources.models import Source, SourceKind
+from crosscheck.sources.schemas import SourceRef
 from crosscheck.stance.schemas import Stance
-from crosscheck.timelines import service as timeline_service
-from crosscheck.timelines.service import Timeline
-from crosscheck.verdicts import service as verdict_service
-from crosscheck.verdicts.evidence import Evidence
+from crosscheck.timelines.schemas import TimelineRead, timeline_read
+from crosscheck.verdicts.claimreview import review_stored_claim
 from crosscheck.verdicts.positions import Position
 from crosscheck.verdicts.schemas import (
-    MAX_TOP_K,
+    EvidenceRead,
+    EvidenceRequest,
     Verdict,
     Verification,
-    as_of_utc,
-    verification_read,
+    VerificationRead,
+    evidence_read,
 )
 
 SourceKindType = strawberry.enum(SourceKind, name="SourceKind")
@@ -142,25 +139,18 @@ class ClaimType:
         as_of: datetime | None = None,
     ) -> list[EvidenceType]:
         runtime = info.context.runtime
-        if top_k is not None and not 1 <= top_k <= MAX_TOP_K:
-            raise GraphQLError(
-                f"topK must be between 1 and {MAX_TOP_K}",
-                extensions={"code": "BAD_USER_INPUT", "field": "topK"},
+
+        def gather(session: Session) -> Verification:
+            request = EvidenceRequest.model_validate(
+                {"top_k": top_k, "include_same_source": include_same_source, "as_of": as_of}
             )
-        verification = await info.context.run(
-            lambda session: verdict_service.verify_stored_claim(
-                session=session,
-                claim_index=runtime.claim_index,
-                judge=runtime.judge,
-                claim_id=self.id,
-                top_k=top_k or runtime.settings.default_top_k,
-                timeline_similarity=runtime.settings.timeline_similarity,
-                include_same_source=include_same_source,
-                as_of=as_of,
+            return runtime.verifier.verify_stored_claim(
+                session=session, claim_id=self.id, request=request
             )
-        )
+
+        verification = await info.context.run(gather)
         return [
-            EvidenceType.from_result(item)
+            EvidenceType.from_read(evidence_read(item, counted=verification.is_counted(item)))
             for item in verification.evidence
             if item.stance is not Stance.UNRELATED and (stance is None or item.stance == stance)
         ]
@@ -172,15 +162,11 @@ class ClaimType:
     async def timeline(self, info: GraphQLInfo, as_of: datetime | None = None) -> TimelineType:
         runtime = info.context.runtime
         timeline = await info.context.run(
-            lambda session: timeline_service.statement_timeline(
-                session=session,
-                claim_index=runtime.claim_index,
-                claim_id=self.id,
-                threshold=runtime.settings.timeline_similarity,
-                as_of=as_of_utc(as_of),
+            lambda session: runtime.verifier.timeline(
+                session=session, claim_id=self.id, as_of=as_of
             )
         )
-        return TimelineType.from_result(timeline)
+        return TimelineType.from_read(timeline_read(timeline))
 
     @strawberry.field(
         description="The current verdict as schema.org ClaimReview JSON-LD (a JSON object)"
@@ -188,14 +174,8 @@ class ClaimType:
     async def claim_review(self, info: GraphQLInfo) -> JSON:
         runtime, reviewer = info.context.runtime, info.context.reviewer
         review = await info.context.run(
-            lambda session: review_export.review_stored_claim(
-                session=session,
-                claim_index=runtime.claim_index,
-                judge=runtime.judge,
-                claim_id=self.id,
-                top_k=runtime.settings.default_top_k,
-                timeline_similarity=runtime.settings.timeline_similarity,
-                reviewer=reviewer,
+            lambda session: review_stored_claim(
+                session=session, verifier=runtime.verifier, claim_id=self.id, reviewer=reviewer
             )
         )
         return JSON(review)
@@ -240,16 +220,16 @@ class EvidenceType:
     )
 
     @classmethod
-    def from_result(cls, item: Evidence, *, counted: bool = False) -> EvidenceType:
+    def from_read(cls, read: EvidenceRead) -> EvidenceType:
         return cls(
-            claim=ClaimType.from_row(item.claim),
-            stance=item.stance,
-            similarity=round(item.similarity, 4),
-            confidence=item.judgement.confidence,
-            reasons=item.judgement.reasons,
-            superseded_by=item.superseded_by.id if item.superseded_by else None,
-            current=item.current,
-            counted=counted,
+            claim=ClaimType.from_read(read.claim),
+            stance=read.stance,
+            similarity=read.similarity,
+            confidence=read.confidence,
+            reasons=read.reasons,
+            superseded_by=read.superseded_by,
+            current=read.current,
+            counted=read.counted,
         )
 
 
@@ -276,18 +256,18 @@ class TimelineType:
     statements: list[TimelineStatementType]
 
     @classmethod
-    def from_result(cls, timeline: Timeline) -> TimelineType:
+    def from_read(cls, read: TimelineRead) -> TimelineType:
         return cls(
-            claim=ClaimType.from_row(timeline.claim),
+            claim=ClaimType.from_read(read.claim),
             statements=[
                 TimelineStatementType(
-                    claim=ClaimType.from_row(entry.claim),
-                    stated_at=entry.claim.stated_at,
-                    similarity=round(entry.similarity, 4),
-                    current=entry.current,
-                    superseded_by=entry.superseded_by.id if entry.superseded_by else None,
+                    claim=ClaimType.from_read(statement.claim),
+                    stated_at=statement.stated_at,
+                    similarity=statement.similarity,
+                    current=statement.current,
+                    superseded_by=statement.superseded_by,
                 )
-                for entry in timeline.entries
+                for statement in read.statements
             ],
         )
 
@@ -344,45 +324,36 @@ class VerificationType:
     )
 
     @classmethod
-    def from_result(cls, verification: Verification) -> VerificationType:
-        def evidence(item: Evidence) -> EvidenceType:
-            return EvidenceType.from_result(item, counted=verification.is_counted(item))
-
-        def group(stance: Stance) -> list[EvidenceType]:
-            return [evidence(item) for item in verification.with_stance(stance)]
-
-        answer = verification_read(verification)
-        read = answer.summary
+    def from_read(cls, read: VerificationRead) -> VerificationType:
+        summary = read.summary
         return cls(
-            verdict=verification.verdict,
-            as_of=verification.as_of,
-            language=answer.language,
+            verdict=read.verdict,
+            as_of=read.as_of,
+            language=read.language,
             notices=[
-                NoticeType(code=n.code, message=n.message, field=n.field) for n in answer.notices
+                NoticeType(code=n.code, message=n.message, field=n.field) for n in read.notices
             ],
             summary=OriginSummaryType(
-                corroborating_origins=read.corroborating_origins,
-                contradicting_origins=read.contradicting_origins,
-                corroborating_sources=[
-                    SourceRefType(id=s.id, name=s.name) for s in read.corroborating_sources
-                ],
-                contradicting_sources=[
-                    SourceRefType(id=s.id, name=s.name) for s in read.contradicting_sources
-                ],
-                divided_sources=[SourceRefType(id=s.id, name=s.name) for s in read.divided_sources],
-                verdict=read.verdict,
+                corroborating_origins=summary.corroborating_origins,
+                contradicting_origins=summary.contradicting_origins,
+                corroborating_sources=_source_refs(summary.corroborating_sources),
+                contradicting_sources=_source_refs(summary.contradicting_sources),
+                divided_sources=_source_refs(summary.divided_sources),
+                verdict=summary.verdict,
             ),
-            corroborating=group(Stance.CORROBORATES),
-            contradicting=group(Stance.CONTRADICTS),
-            related=group(Stance.DISCUSSES),
+            corroborating=[EvidenceType.from_read(item) for item in read.corroborating],
+            contradicting=[EvidenceType.from_read(item) for item in read.contradicting],
+            related=[EvidenceType.from_read(item) for item in read.related],
             timelines=[
                 SourceTimelineType(
-                    source=SourceRefType(
-                        id=items[0].claim.source.id, name=items[0].claim.source.name
-                    ),
-                    position=verification.position_of(items[0].claim.source_id),
-                    statements=[evidence(item) for item in items],
+                    source=SourceRefType(id=timeline.source.id, name=timeline.source.name),
+                    position=timeline.position,
+                    statements=[EvidenceType.from_read(item) for item in timeline.statements],
                 )
-                for items in verification.by_source()
+                for timeline in read.timelines
             ],
         )
+
+
+def _source_refs(sources: list[SourceRef]) -> list[SourceRefType]:
+    return [SourceRefType(id=source.id, name=source.name) for source in sources]

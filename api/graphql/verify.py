@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.graphql.context import GraphQLInfo
 from api.graphql.types import VerificationType
-from crosscheck.verdicts import service as verdict_service
-from crosscheck.verdicts.schemas import VerifyRequest
+from crosscheck.verdicts.schemas import VerifyRequest, verification_read
 
 
 @strawberry.type
@@ -39,14 +38,7 @@ class VerifyQuery:
                     "as_of": as_of,
                 }
             )
-            verification = verdict_service.verify_text(
-                session=session,
-                claim_index=runtime.claim_index,
-                judge=runtime.judge,
-                request=request,
-                default_top_k=runtime.settings.default_top_k,
-                timeline_similarity=runtime.settings.timeline_similarity,
-            )
-            return VerificationType.from_result(verification)
+            verification = runtime.verifier.verify_text(session=session, request=request)
+            return VerificationType.from_read(verification_read(verification))
 
         return await info.context.run(check)

@@ -186,6 +186,7 @@ BULK_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post(
     "/claims/bulk",
+    operation_id="bulkLoadClaims",
     summary="Load many claims: NDJSON (streamed) or a JSON array; one result per row",
     description=(
         "Each row: `{text, source, stated_at?, url?, external_id?}`; unknown fields are "
@@ -208,6 +209,7 @@ async def bulk_claims(request: Request, runtime: RuntimeDep, claim_index: ClaimI
 
 @router.post(
     "/documents/bulk",
+    operation_id="bulkLoadDocuments",
     summary="Load many articles: NDJSON (streamed) or a JSON array; one result per row",
     description=(
         "Each row: `{text, publisher, title?, url?, published_at?}`; the claims in each "

@@ -7,22 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from api.deps import ClaimIndexDep, JudgeDep, ReviewerDep, SessionDep, SettingsDep
+from api.deps import ClaimIndexDep, ReviewerDep, SessionDep, SettingsDep, VerifierDep
 from api.errors import ERROR_RESPONSES, ErrorBody
 from crosscheck.claims import service as claim_service
-from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate, ClaimFilter, ClaimPage, ClaimRead
 from crosscheck.database import MAX_ID
 from crosscheck.fields import RequestTime
+from crosscheck.indexing.registry import forget_claim, record_claim
 from crosscheck.pagination import DEFAULT_LIMIT, PAGE_LIMIT_DOC, forward_page
-from crosscheck.reviews import export as review_export
-from crosscheck.timelines import service as timeline_service
 from crosscheck.timelines.schemas import TimelineRead, timeline_read
-from crosscheck.verdicts import service as verdict_service
+from crosscheck.verdicts.claimreview import review_stored_claim
 from crosscheck.verdicts.schemas import (
-    MAX_TOP_K,
+    EvidenceRequest,
     VerificationRead,
-    as_of_utc,
     verification_read,
 )
 
@@ -34,6 +31,7 @@ ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="Claim id")]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    operation_id="createClaim",
     summary="Store a claim (200 with the stored claim if it already exists)",
     responses={
         200: {"model": ClaimRead, "description": "The same claim was already stored"},
@@ -50,7 +48,7 @@ def create_claim(
     return ClaimRead.model_validate(stored.claim)
 
 
-@router.get("", summary="List claims")
+@router.get("", operation_id="listClaims", summary="List claims")
 def list_claims(
     session: SessionDep,
     settings: SettingsDep,
@@ -67,65 +65,51 @@ def list_claims(
     )
 
 
-@router.get("/{claim_id:int}", summary="Get a claim")
+@router.get("/{claim_id:int}", operation_id="getClaim", summary="Get a claim")
 def get_claim(claim_id: ClaimId, session: SessionDep) -> ClaimRead:
     return ClaimRead.model_validate(claim_service.get(session=session, claim_id=claim_id))
 
 
-@router.delete("/{claim_id:int}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a claim")
+@router.delete(
+    "/{claim_id:int}",
+    operation_id="deleteClaim",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a claim",
+)
 def delete_claim(claim_id: ClaimId, session: SessionDep, claim_index: ClaimIndexDep) -> Response:
     forget_claim(session=session, claim_index=claim_index, claim_id=claim_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
-    "/{claim_id:int}/evidence", summary="Corroborating and contradicting claims for a stored claim"
+    "/{claim_id:int}/evidence",
+    operation_id="getClaimEvidence",
+    summary="Corroborating and contradicting claims for a stored claim",
 )
 def claim_evidence(
     claim_id: ClaimId,
     session: SessionDep,
-    claim_index: ClaimIndexDep,
-    judge: JudgeDep,
-    settings: SettingsDep,
-    top_k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K)] = None,
-    include_same_source: bool = False,
-    as_of: Annotated[
-        RequestTime | None, Query(description="Only claims stated (undated: stored) by then")
-    ] = None,
+    verifier: VerifierDep,
+    request: Annotated[EvidenceRequest, Query()],
 ) -> VerificationRead:
-    verification = verdict_service.verify_stored_claim(
-        session=session,
-        claim_index=claim_index,
-        judge=judge,
-        claim_id=claim_id,
-        top_k=top_k or settings.default_top_k,
-        timeline_similarity=settings.timeline_similarity,
-        include_same_source=include_same_source,
-        as_of=as_of,
-    )
+    verification = verifier.verify_stored_claim(session=session, claim_id=claim_id, request=request)
     return verification_read(verification)
 
 
 @router.get(
     "/{claim_id:int}/timeline",
+    operation_id="getClaimTimeline",
     summary="What the claim's source said on the matter over time; which statement is current",
 )
 def claim_timeline(
     claim_id: ClaimId,
     session: SessionDep,
-    claim_index: ClaimIndexDep,
-    settings: SettingsDep,
+    verifier: VerifierDep,
     as_of: Annotated[
         RequestTime | None, Query(description="Only statements made (undated: stored) by then")
     ] = None,
 ) -> TimelineRead:
-    timeline = timeline_service.statement_timeline(
-        session=session,
-        claim_index=claim_index,
-        claim_id=claim_id,
-        threshold=settings.timeline_similarity,
-        as_of=as_of_utc(as_of),
-    )
+    timeline = verifier.timeline(session=session, claim_id=claim_id, as_of=as_of)
     return timeline_read(timeline)
 
 
@@ -135,6 +119,7 @@ class JsonLdResponse(JSONResponse):
 
 @router.get(
     "/{claim_id:int}/claimreview",
+    operation_id="getClaimReview",
     summary="The claim's current verdict as schema.org ClaimReview JSON-LD",
     # JSON-LD on success only: errors are the usual application/json error body.
     response_class=JSONResponse,
@@ -148,18 +133,10 @@ class JsonLdResponse(JSONResponse):
 def claim_review(
     claim_id: ClaimId,
     session: SessionDep,
-    claim_index: ClaimIndexDep,
-    judge: JudgeDep,
-    settings: SettingsDep,
+    verifier: VerifierDep,
     reviewer: ReviewerDep,
 ) -> JsonLdResponse:
-    review = review_export.review_stored_claim(
-        session=session,
-        claim_index=claim_index,
-        judge=judge,
-        claim_id=claim_id,
-        top_k=settings.default_top_k,
-        timeline_similarity=settings.timeline_similarity,
-        reviewer=reviewer,
+    review = review_stored_claim(
+        session=session, verifier=verifier, claim_id=claim_id, reviewer=reviewer
     )
     return JsonLdResponse(review)

@@ -31,6 +31,7 @@ DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id")]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    operation_id="ingestDocument",
     summary="Store an article and the claims in it, each attributed to who asserted it",
     responses={200: {"model": DocumentRead, "description": "The same document was already stored"}},
 )
@@ -76,6 +77,7 @@ def _decode(body: bytes, content_type: str) -> str:
 
 @router.post(
     "/upload",
+    operation_id="uploadDocument",
     status_code=status.HTTP_201_CREATED,
     summary="Store a plain-text article sent as the request body (charset from Content-Type)",
     responses={200: {"model": DocumentRead}, 415: {"model": ErrorBody}},
@@ -120,7 +122,7 @@ async def upload_document(
     return read
 
 
-@router.get("", summary="List documents")
+@router.get("", operation_id="listDocuments", summary="List documents")
 def list_documents(
     session: SessionDep,
     settings: SettingsDep,
@@ -136,7 +138,7 @@ def list_documents(
     )
 
 
-@router.get("/{document_id:int}", summary="A document with its claims")
+@router.get("/{document_id:int}", operation_id="getDocument", summary="A document with its claims")
 def get_document(document_id: DocumentId, session: SessionDep) -> DocumentRead:
     return document_service.document_read(
         document_service.get(session=session, document_id=document_id)

@@ -10,12 +10,17 @@ from api.deps import RuntimeDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", operation_id="getHealth", summary="The process is up")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The model and index are loaded", responses={503: {}})
+@router.get(
+    "/readyz",
+    operation_id="getReadiness",
+    summary="The model and index are loaded",
+    responses={503: {}},
+)
 def readyz(runtime: RuntimeDep) -> JSONResponse:
     if runtime.ready:
         body: dict[str, object] = {

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from crosscheck import __version__
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PAGE_PATH = "/app/"
+FAVICON_PATH = "/favicon.ico"
+# An SVG, under the name browsers ask for by themselves (sent as image/svg+xml).
+FAVICON = STATIC_DIR / "favicon.svg"
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,6 +34,12 @@ def root(request: Request) -> Response:
             "graphql": "/graphql",
         }
     )
+
+
+@router.get(FAVICON_PATH)
+def favicon() -> FileResponse:
+    """The site's icon: the page's, the docs' and GraphiQL's."""
+    return FileResponse(FAVICON, media_type="image/svg+xml")
 
 
 def mount_page(app: FastAPI) -> None:

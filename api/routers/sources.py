@@ -23,6 +23,7 @@ SourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Source id")]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    operation_id="createSource",
     summary="Create a source",
     responses={409: {"model": ErrorBody, "description": "The name already names a source"}},
 )
@@ -32,7 +33,7 @@ def create_source(source_in: SourceCreate, session: SessionDep) -> SourceRead:
     return SourceRead.model_validate(source)
 
 
-@router.get("", summary="List sources")
+@router.get("", operation_id="listSources", summary="List sources")
 def list_sources(
     session: SessionDep,
     settings: SettingsDep,
@@ -53,6 +54,6 @@ def list_sources(
     )
 
 
-@router.get("/{source_id:int}", summary="Get a source")
+@router.get("/{source_id:int}", operation_id="getSource", summary="Get a source")
 def get_source(source_id: SourceId, session: SessionDep) -> SourceRead:
     return SourceRead.model_validate(source_service.get(session=session, source_id=source_id))

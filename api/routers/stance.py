@@ -13,6 +13,7 @@ router = APIRouter(prefix="/v1", tags=["stance"], responses=ERROR_RESPONSES)
 
 @router.post(
     "/stance",
+    operation_id="judgeStance",
     summary="Does the evidence corroborate, contradict, discuss, or not bear on the claim?",
 )
 def stance(request: StanceRequest, judge: JudgeDep) -> StanceRead:

@@ -1,4 +1,4 @@
-"""ORM row for a claim."""
+"""ORM rows for a claim and the fact-checkers' reviews of it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
-from crosscheck.documents.models import Document
-from crosscheck.reviews.models import ClaimReview
 from crosscheck.sources.models import Source
 
 
@@ -43,7 +41,6 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
-    document: Mapped[Document | None] = relationship(lazy="select")
     # Deleting a claim deletes its reviews (ON DELETE CASCADE does it for rows not loaded).
     reviews: Mapped[list[ClaimReview]] = relationship(
         lazy="selectin",
@@ -51,3 +48,20 @@ class Claim(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+
+class ClaimReview(Base):
+    """A fact-checker's published rating of a claim; one per claim and review URL."""
+
+    __tablename__ = "claim_reviews"
+    __table_args__ = (UniqueConstraint("claim_id", "url"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    reviewer: Mapped[str] = mapped_column(String(200))
+    rating: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -19,7 +19,6 @@ from pydantic import (
 from crosscheck.database import DatabaseId
 from crosscheck.fields import NotBlank, Printable, RequestTime, StrictId
 from crosscheck.pagination import Page
-from crosscheck.reviews.schemas import ReviewRead
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.textnorm import clean_text, visible_text
 
@@ -75,6 +74,17 @@ class ClaimFilter(BaseModel):
         if stated_to is not None and stated_from is not None and stated_to < stated_from:
             raise ValueError("stated_to is before stated_from")
         return stated_to
+
+
+class ReviewRead(BaseModel):
+    """A fact-checker's rating of a claim, as it published it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    reviewer: str = Field(description="The fact-checking organisation")
+    rating: str = Field(description="Its rating in its own words (ClaimReview alternateName)")
+    url: str = Field(description="Where the review is published")
+    reviewed_at: datetime | None
 
 
 class ClaimRead(BaseModel):

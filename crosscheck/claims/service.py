@@ -125,10 +125,8 @@ def filter_source_ids(*, session: Session, claim_filter: ClaimFilter) -> set[int
     return source_ids
 
 
-def list_page(
-    *, session: Session, page: PageRequest, claim_filter: ClaimFilter
-) -> ResultPage[Claim]:
-    """Claims in id order that pass ``claim_filter``; unknown source names are an error."""
+def filter_conditions(*, session: Session, claim_filter: ClaimFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions a claim meets to pass ``claim_filter``; unknown source names fail."""
     filters: list[ColumnElement[bool]] = []
     source_ids = filter_source_ids(session=session, claim_filter=claim_filter)
     if source_ids is not None:
@@ -139,11 +137,18 @@ def list_page(
         filters.append(Claim.stated_at >= claim_filter.stated_from)
     if claim_filter.stated_to is not None:
         filters.append(Claim.stated_at <= claim_filter.stated_to)
+    return filters
+
+
+def list_page(
+    *, session: Session, page: PageRequest, claim_filter: ClaimFilter
+) -> ResultPage[Claim]:
+    """Claims in id order that pass ``claim_filter``; unknown source names are an error."""
     return paginate(
         session=session,
         model=Claim,
         id_column=Claim.id,
-        filters=filters,
+        filters=filter_conditions(session=session, claim_filter=claim_filter),
         page=page,
     )
 
@@ -217,3 +222,13 @@ def existing_ids(*, session: Session, claim_ids: Sequence[int], chunk: int = 10_
 def all_ids(*, session: Session) -> list[int]:
     """Every stored claim id, ascending."""
     return list(session.scalars(select(Claim.id).order_by(Claim.id)))
+
+
+def counts_by_source(*, session: Session, source_ids: Sequence[int]) -> dict[int, int]:
+    """How many claims each source has asserted, in one grouped query."""
+    rows = session.execute(
+        select(Claim.source_id, func.count())
+        .where(Claim.source_id.in_(set(source_ids)))
+        .group_by(Claim.source_id)
+    )
+    return {source_id: count for source_id, count in rows}

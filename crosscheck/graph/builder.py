@@ -25,7 +25,7 @@ from crosscheck.graph.service import JudgedEdge
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.metrics import GRAPH_LAG_CLAIMS, GRAPH_LAG_SECONDS
 from crosscheck.stance.engine import StanceEngine
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 log = logging.getLogger(__name__)
 

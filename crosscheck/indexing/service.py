@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.service import IdWatermark
-from crosscheck.indexing.backends import IndexBackend
 from crosscheck.metrics import INDEX_SECONDS
-from embeddings.encoder import Encoder, Vectors
-from embeddings.index import ClaimIds, IndexArtifactError, VectorIndex
+from embeddings.ann.base import ClaimIds, IndexArtifactError, IndexMissingError, VectorIndex
+from embeddings.encoders.base import Encoder, Vectors
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +37,9 @@ class SyncReport:
 class ClaimIndex:
     """The claim vectors of one process: search, add, remove, and save when changed."""
 
-    def __init__(
-        self, *, index: VectorIndex, encoder: Encoder, backend: IndexBackend, batch_size: int = 64
-    ):
+    def __init__(self, *, index: VectorIndex, encoder: Encoder, batch_size: int = 64):
         self._index = index
         self._encoder = encoder
-        self._backend = backend
         self._batch_size = batch_size
         self._dirty = False
         self._save_lock = threading.Lock()
@@ -52,10 +48,6 @@ class ClaimIndex:
     @property
     def encoder(self) -> Encoder:
         return self._encoder
-
-    @property
-    def backend(self) -> IndexBackend:
-        return self._backend
 
     def count(self) -> int:
         return self._index.count()
@@ -133,7 +125,7 @@ class ClaimIndex:
             # Cleared first: a change made during the save marks the index dirty again.
             self._dirty = False
             try:
-                self._backend.save(self._index)
+                self._index.save()
             except BaseException:
                 self._dirty = True  # not saved (a full disk?): the next save tries again
                 raise
@@ -145,12 +137,14 @@ class ClaimIndex:
         return True
 
 
-def _load_or_new(*, backend: IndexBackend, encoder: Encoder) -> tuple[VectorIndex, str | None]:
-    """The stored index, or an empty one and the reason the stored one could not be used."""
+def _load_or_new(*, index: VectorIndex, encoder: Encoder) -> IndexArtifactError | None:
+    """Open the stored index, or start it empty and say why the stored one could not be used."""
     try:
-        return backend.load(model=encoder.model_name, dimension=encoder.dimension), None
+        index.load(model=encoder.model_name, dimension=encoder.dimension)
     except IndexArtifactError as exc:
-        return backend.create(model=encoder.model_name, dimension=encoder.dimension), str(exc)
+        index.create(model=encoder.model_name, dimension=encoder.dimension)
+        return exc
+    return None
 
 
 def _index_stored_texts(
@@ -263,7 +257,7 @@ def follow_new_claims(*, claim_index: ClaimIndex, session: Session) -> SyncRepor
 
 def open_claim_index(
     *,
-    backend: IndexBackend,
+    backend: VectorIndex,
     encoder: Encoder,
     session: Session,
     batch_size: int = 64,
@@ -272,18 +266,23 @@ def open_claim_index(
 ) -> tuple[ClaimIndex, SyncReport]:
     """Open the stored index, repair it from the database if it is missing, stale or corrupt.
 
+    ``backend`` is the deployment's vector index, not yet opened (``backends.index_backend``).
     A FAISS index of another kind than its layout wants for the store's size (flat past the IVF
     threshold, IVF lists trained for a much smaller store) is rebuilt from its own vectors.
     """
-    problem: str | None
+    problem: IndexArtifactError | None = None
     if rebuild:
-        index = backend.create(model=encoder.model_name, dimension=encoder.dimension)
-        problem = "rebuild requested"
+        backend.create(model=encoder.model_name, dimension=encoder.dimension)
+        log.info("%s: rebuilding from the database, as asked", backend.describe())
     else:
-        index, problem = _load_or_new(backend=backend, encoder=encoder)
-    if problem is not None:
-        log.warning("%s unusable (%s): rebuilding from the database", backend.describe(), problem)
-    claim_index = ClaimIndex(index=index, encoder=encoder, backend=backend, batch_size=batch_size)
+        problem = _load_or_new(index=backend, encoder=encoder)
+        if isinstance(problem, IndexMissingError):  # a first run: nothing to distrust
+            log.info("%s: none saved yet (%s): building it", backend.describe(), problem)
+        elif problem is not None:
+            log.warning(
+                "%s unusable (%s): rebuilding from the database", backend.describe(), problem
+            )
+    claim_index = ClaimIndex(index=backend, encoder=encoder, batch_size=batch_size)
     report = sync_with_store(claim_index=claim_index, session=session, progress=progress)
     if report.added or report.removed:
         log.info(
@@ -293,10 +292,10 @@ def open_claim_index(
             report.total,
             report.seconds,
         )
-    reshaped = index.rebuild_reason()
+    reshaped = backend.rebuild_reason()
     if reshaped is not None:
         log.warning("%s does not suit the store (%s): rebuilding it", backend.describe(), reshaped)
         claim_index.reshape()
-    if problem is not None or reshaped is not None or report.added or report.removed:
+    if rebuild or problem is not None or reshaped is not None or report.added or report.removed:
         claim_index.save()
     return claim_index, report

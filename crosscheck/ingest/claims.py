@@ -40,7 +40,7 @@ from crosscheck.ingest.rows import Row
 from crosscheck.metrics import count_rows
 from crosscheck.sources import service as source_service
 from crosscheck.textnorm import content_hash
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosscheck.reviews.models import ClaimReview
+from crosscheck.claims.models import ClaimReview
 
 
 @dataclass(frozen=True)

@@ -123,15 +123,3 @@ def list_page(
         filters=filters,
         page=page,
     )
-
-
-def claim_counts(*, session: Session, source_ids: Sequence[int]) -> dict[int, int]:
-    """How many claims each source has asserted, in one grouped query."""
-    from crosscheck.claims.models import Claim  # claims depend on sources, not the reverse
-
-    rows = session.execute(
-        select(Claim.source_id, func.count())
-        .where(Claim.source_id.in_(set(source_ids)))
-        .group_by(Claim.source_id)
-    )
-    return {source_id: count for source_id, count in rows}

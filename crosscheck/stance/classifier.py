@@ -100,20 +100,20 @@ class OnnxStanceClassifier:
     def __init__(
         self, directory: Path, *, cache_dir: Path, batch_size: int = 32, int8: bool = False
     ) -> None:
-        from embeddings.onnx_export import (
+        from embeddings.encoders.onnx_export import (
             PAIR_MAX_TOKENS,
             create_session,
             ensure_export,
             ensure_int8,
         )
-        from embeddings.tokens import load_tokenizer
+        from embeddings.encoders.tokens import load_tokenizer
 
         _check_labels(directory)
         export = ensure_export(
             model_dir=directory,
             cache_dir=cache_dir,
             task="sequence-classification",
-            model=f"stance classifier {directory.name}",
+            model=f"the stance classifier in {directory}",
         )
         self._session = create_session(ensure_int8(export) if int8 else export.path)
         self._tokenizer = load_tokenizer(directory, max_length=PAIR_MAX_TOKENS, only_second=True)
@@ -121,8 +121,8 @@ class OnnxStanceClassifier:
 
     def predict(self, claims: Sequence[str], evidences: Sequence[str]) -> npt.NDArray[np.float32]:
         """One row of probabilities (in ``CLASSIFIER_LABELS`` order) per pair."""
-        from embeddings.onnx_export import run_session
-        from embeddings.tokens import tokenize
+        from embeddings.encoders.onnx_export import run_session
+        from embeddings.encoders.tokens import tokenize
 
         if not claims:
             return np.zeros((0, len(CLASSIFIER_LABELS)), dtype=np.float32)
@@ -183,10 +183,10 @@ def _check_labels(directory: Path) -> None:
 
 
 class BatchingPairClassifier:
-    """Pairs from concurrent verifications, classified in one model call (embeddings.batching)."""
+    """Pairs from concurrent verifications, classified in one model call (a MicroBatcher)."""
 
     def __init__(self, classifier: PairClassifier, *, window: float, max_items: int) -> None:
-        from embeddings.batching import MicroBatcher
+        from embeddings.encoders.batching import MicroBatcher
 
         self.inner = classifier
         self._batcher: MicroBatcher[tuple[str, str], npt.NDArray[np.float32]] = MicroBatcher(

@@ -37,7 +37,7 @@ from crosscheck.stance.quantization import QUANTIZATION_FILE, int8_allowed
 from crosscheck.stance.relatedness import STATEMENT_SENTENCES, Relatedness
 from crosscheck.stance.rules import RuleStanceJudge
 from crosscheck.stance.schemas import EvidenceSpan, Stance, StanceJudgement
-from embeddings.encoder import Encoder, Vectors
+from embeddings.encoders.base import Encoder, Vectors
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pysbd
 
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 
 @dataclass(frozen=True)

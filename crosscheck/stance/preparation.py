@@ -17,7 +17,7 @@ import numpy as np
 from crosscheck.deadlines import check_deadline
 from crosscheck.stance.evidence import Sentence, select_sentences, split_sentences
 from crosscheck.stance.relatedness import RelatednessSignals, content_words, relatedness_signals
-from embeddings.encoder import Encoder, Vectors
+from embeddings.encoders.base import Encoder, Vectors
 
 SELECTED_SENTENCES = 3
 # Sentences of one piece of evidence that are embedded at most; a longer text (100,000

@@ -60,7 +60,7 @@ def label_agreement(full: npt.NDArray[np.float32], int8: npt.NDArray[np.float32]
 
 def int8_allowed(model_dir: Path, classifier_dir: Path) -> bool:
     """Whether ``quantization.json`` found int8 faithful for exactly these classifier files."""
-    from embeddings.onnx_export import source_digest
+    from embeddings.encoders.onnx_export import source_digest
 
     check = QuantizationCheck.load(model_dir)
     return (

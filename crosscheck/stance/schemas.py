@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crosscheck.fields import NotBlank
 from crosscheck.languages.detection import LanguageSupport
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 
 class Stance(enum.StrEnum):

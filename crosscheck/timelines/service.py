@@ -22,7 +22,7 @@ from crosscheck.graph import service as graph_service
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.timelines.exceptions import NotYetStatedError
 from crosscheck.timelines.rules import chronological_key, known_by, supersedes
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 # A timeline holds at most this many of the source's nearest statements.
 MAX_STATEMENTS = 50

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimText
-from crosscheck.fields import RequestTime, StrictCount
+from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimRead, ClaimText
+from crosscheck.fields import RequestTime
 from crosscheck.sources.schemas import SourceName, SourceRef
 from crosscheck.stance.schemas import Stance
 from crosscheck.timelines.rules import chronological_key
@@ -76,6 +76,26 @@ class Verification:
 MAX_TOP_K = 100
 
 
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="Nearest claims to weigh")]
+
+
+class EvidenceRequest(BaseModel):
+    """How to gather the evidence for a stored claim."""
+
+    top_k: TopK | None = None
+    include_same_source: bool = Field(
+        default=False, description="Also weigh the claim's own source's other statements"
+    )
+    as_of: RequestTime | None = Field(
+        default=None, description="Only claims stated (undated: stored) by then"
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _in_utc(cls, as_of: datetime | None) -> datetime | None:
+        return as_of_utc(as_of)
+
+
 class VerifyRequest(BaseModel):
     """A statement to check, and which sources may count as evidence."""
 
@@ -85,9 +105,8 @@ class VerifyRequest(BaseModel):
         examples=["North Korean soldiers are in Russia"],
         description=f"The statement to verify (at most {MAX_CLAIM_CHARS} characters)",
     )
-    top_k: StrictCount | None = Field(
-        default=None, ge=1, le=MAX_TOP_K, description="Nearest claims to weigh"
-    )
+    # A JSON integer in a body (never "5", 5.0 or true); a query string converts.
+    top_k: Annotated[TopK, Strict()] | None = None
     sources: Annotated[list[SourceName], Field(max_length=100)] | None = Field(
         default=None, description="Only claims by these sources (names or aliases)"
     )
@@ -114,14 +133,8 @@ def as_of_utc(as_of: datetime | None) -> datetime | None:
     return as_of.replace(tzinfo=UTC)
 
 
-class EvidenceClaim(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    text: str
-    source: SourceRef
-    stated_at: datetime | None = None
-    url: str | None = None
+class EvidenceClaim(ClaimRead):
+    """A stored claim weighed as evidence: the claim as ``GET /v1/claims/{id}`` reads it."""
 
 
 class EvidenceRead(BaseModel):
@@ -135,6 +148,7 @@ class EvidenceRead(BaseModel):
         description="A newer statement by the same source on the matter: this one no longer "
         "counts towards the verdict",
     )
+    current: bool = Field(default=True, description="Not superseded: it counts towards the verdict")
     counted: bool = Field(
         default=False,
         description="The statement its source is counted by in the summary: a source counts "
@@ -143,15 +157,10 @@ class EvidenceRead(BaseModel):
     )
 
 
-class TimelineStatementRead(BaseModel):
+class TimelineStatementRead(EvidenceRead):
     """One statement in a source's timeline, and how it stands towards the verified text."""
 
-    claim: EvidenceClaim
     stated_at: datetime | None
-    similarity: float = Field(description="Cosine similarity to the verified text")
-    stance: Stance
-    current: bool
-    superseded_by: int | None
 
 
 class SourceTimelineRead(BaseModel):
@@ -216,30 +225,31 @@ class VerificationRead(BaseModel):
     )
 
 
+def _evidence_fields(item: Evidence, *, counted: bool) -> dict[str, Any]:
+    return {
+        "claim": EvidenceClaim.model_validate(item.claim),
+        "stance": item.stance,
+        "similarity": round(item.similarity, 4),
+        "confidence": item.judgement.confidence,
+        "reasons": item.judgement.reasons,
+        "superseded_by": item.superseded_by.id if item.superseded_by else None,
+        "current": item.current,
+        "counted": counted,
+    }
+
+
 def evidence_read(item: Evidence, *, counted: bool = False) -> EvidenceRead:
-    return EvidenceRead(
-        claim=EvidenceClaim.model_validate(item.claim),
-        stance=item.stance,
-        similarity=round(item.similarity, 4),
-        confidence=item.judgement.confidence,
-        reasons=item.judgement.reasons,
-        superseded_by=item.superseded_by.id if item.superseded_by else None,
-        counted=counted,
-    )
+    return EvidenceRead(**_evidence_fields(item, counted=counted))
 
 
-def source_timeline_read(items: list[Evidence], position: Position) -> SourceTimelineRead:
+def source_timeline_read(verification: Verification, items: list[Evidence]) -> SourceTimelineRead:
     return SourceTimelineRead(
         source=SourceRef.model_validate(items[0].claim.source),
-        position=position,
+        position=verification.position_of(items[0].claim.source_id),
         statements=[
             TimelineStatementRead(
-                claim=EvidenceClaim.model_validate(item.claim),
+                **_evidence_fields(item, counted=verification.is_counted(item)),
                 stated_at=item.claim.stated_at,
-                similarity=round(item.similarity, 4),
-                stance=item.stance,
-                current=item.current,
-                superseded_by=item.superseded_by.id if item.superseded_by else None,
             )
             for item in items
         ],
@@ -282,8 +292,5 @@ def verification_read(verification: Verification) -> VerificationRead:
         corroborating=group(Stance.CORROBORATES),
         contradicting=group(Stance.CONTRADICTS),
         related=group(Stance.DISCUSSES),
-        timelines=[
-            source_timeline_read(items, verification.position_of(items[0].claim.source_id))
-            for items in verification.by_source()
-        ],
+        timelines=[source_timeline_read(verification, items) for items in verification.by_source()],
     )

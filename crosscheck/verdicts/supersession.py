@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from crosscheck.stance.schemas import StanceJudge
 from crosscheck.timelines.service import StatementHistory, vectors_of
 from crosscheck.verdicts.evidence import Evidence
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 
 def with_successors(

@@ -20,7 +20,7 @@ from crosscheck.indexing.service import ClaimIndex
 from crosscheck.stance.preparation import LruCache
 from crosscheck.stance.schemas import Stance, StanceJudge, StanceJudgement
 from crosscheck.verdicts.evidence import Evidence
-from embeddings.encoder import Vectors
+from embeddings.encoders.base import Vectors
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from crosscheck.access.schemas import ApiKeyCreate
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 
 READ, WRITE = Scope.READ, Scope.WRITE
@@ -55,8 +55,9 @@ OPEN_ROUTES = {
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/docs/assets/{name}"),
     ("GET", "/redoc"),
+    ("GET", "/favicon.ico"),
     ("GET", "/"),
     ("MOUNT", "/app"),
 }
@@ -98,7 +99,7 @@ def keyed(
         rate_limit_read=None,
         rate_limit_write=None,
     )
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         wait_until_ready(client)
         runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
         keys = {scope.value: _create_key(runtime, scope, scope.value) for scope in Scope}
@@ -179,7 +180,19 @@ def test_a_malformed_authorization_header_is_refused_beside_a_valid_key(
 
 
 @pytest.mark.parametrize(
-    "path", ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/", "/app/"]
+    "path",
+    [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/docs",
+        "/docs/assets/swagger-ui-bundle.js",
+        "/redoc",
+        "/favicon.ico",
+        "/",
+        "/app/",
+    ],
 )
 def test_open_routes_need_no_key(keyed: KeyedApp, path: str) -> None:
     assert keyed.client.get(path).status_code == 200
@@ -290,7 +303,7 @@ def test_open_mode_ends_when_the_first_key_is_created(
     tmp_path: Path, encoder: SentenceTransformerEncoder
 ) -> None:
     settings = _settings(tmp_path, api_key_cache_seconds=0)
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         assert client.get("/v1/sources").status_code == 200
         assert _graphql(client, {"query": MUTATION}).json().get("errors") is None
         runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
@@ -305,7 +318,7 @@ def test_rate_limits_answer_429_with_retry_after(
     settings = _settings(
         tmp_path, api_key_cache_seconds=0, rate_limit_read="3/minute", rate_limit_write="1/minute"
     )
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         # Open mode: anonymous callers are counted by address.
         assert [client.get("/v1/sources").status_code for _ in range(4)] == [200, 200, 200, 429]
         runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
@@ -331,7 +344,7 @@ def test_a_server_listening_beyond_loopback_is_never_open(
 ) -> None:
     """Revoking the last key of a server on 0.0.0.0 must not open it to the network."""
     settings = _settings(tmp_path, api_key_cache_seconds=0, host="0.0.0.0")
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
         key = _create_key(runtime, Scope.READ)
         assert client.get("/v1/sources", headers={"X-API-Key": key}).status_code == 200
@@ -391,7 +404,7 @@ def test_a_socket_opened_in_open_mode_is_closed_when_keys_appear(
     tmp_path: Path, encoder: SentenceTransformerEncoder
 ) -> None:
     settings = _settings(tmp_path, api_key_cache_seconds=0)
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         wait_until_ready(client)
         runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
         with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:

@@ -72,10 +72,11 @@ def test_unknown_media_type_and_oversized_bodies_store_nothing(
     settings: Settings, encoder: object
 ) -> None:
     from api.app import create_app
+    from crosscheck.runtime import Runtime
     from tests.conftest import wait_until_ready
 
     small = settings.model_copy(update={"bulk_max_bytes": 1_000})
-    with TestClient(create_app(small, encoder=encoder)) as client:  # type: ignore[arg-type]
+    with TestClient(create_app(Runtime(small, encoder=encoder))) as client:  # type: ignore[arg-type]
         wait_until_ready(client)
         wrong = client.post(
             "/v1/claims/bulk", content=b"text", headers={"content-type": "text/csv"}

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.api.test_graphql import ok
 from tests.conftest import wait_until_ready
 from tests.factories import assert_error, post_claim
@@ -205,7 +206,7 @@ def test_claimreview_links_to_the_configured_public_address(
     configured = settings.model_copy(
         update={"public_url": "https://check.example.org/", "instance_name": "Aster Checks"}
     )
-    with TestClient(create_app(configured, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(configured, encoder=encoder))) as client:
         wait_until_ready(client)
         claim = post_claim(client, "The harbour at Port Aster reopened to ferries.")
         review = client.get(f"/v1/claims/{claim['id']}/claimreview").json()

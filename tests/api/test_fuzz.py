@@ -27,7 +27,7 @@ from crosscheck.database import create_db_engine
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import load_demo
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def fuzz_app(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[Fa
         rate_limit_read=None,
         rate_limit_write=None,
     )
-    app = create_app(settings, encoder=encoder)
+    app = create_app(Runtime(settings, encoder=encoder))
     app.state.fuzz_headers = {"X-API-Key": admin_key}
     yield app
     asgi.shutdown_lifespans()  # schemathesis's pytest plugin does so too, after each test

@@ -13,7 +13,7 @@ from graphql import parse
 
 from api.graphql.cost import operation_cost
 from crosscheck.runtime import Runtime
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import configured_client, judged_pairs, wait_until_ready
 
 NESTED_EVIDENCE = (

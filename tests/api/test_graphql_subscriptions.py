@@ -19,7 +19,7 @@ from crosscheck.ingest.claims import ClaimBulkLoader
 from crosscheck.ingest.rows import Row
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.api.test_graphql import ok
 from tests.conftest import wait_until_ready
 from tests.factories import post_claim, post_source
@@ -152,7 +152,7 @@ def fast_sync_client(
     settings = Settings(
         database_url=database_url, index_dir=tmp_path / "index", index_sync_seconds=0.2
     )
-    with TestClient(create_app(settings, encoder=encoder)) as test_client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as test_client:
         wait_until_ready(test_client)
         yield test_client
 
@@ -240,7 +240,7 @@ def capped_client(
         subscriptions_per_socket=2,
         subscriptions_per_caller=3,
     )
-    with TestClient(create_app(settings, encoder=encoder)) as test_client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as test_client:
         wait_until_ready(test_client)
         yield test_client
 

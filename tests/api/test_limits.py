@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from crosscheck.migrations import upgrade
+from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.sources import service as source_service
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 
 MAX_BYTES = 20_000
@@ -25,7 +26,7 @@ def _client(folder: Path, encoder: SentenceTransformerEncoder, **limits: Any) ->
     url = f"sqlite:///{folder / 'crosscheck.db'}"
     upgrade(url)
     settings = Settings(database_url=url, index_dir=folder / "index", **limits)
-    return TestClient(create_app(settings, encoder=encoder))
+    return TestClient(create_app(Runtime(settings, encoder=encoder)))
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from crosscheck.access.schemas import ApiKeyCreate
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 
 LOOPBACK = "http://127.0.0.1:8000"
@@ -36,7 +36,9 @@ def client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Iterator[Test
         api_key_cache_seconds=0,
         open_mode_hosts=["localhost", "127.0.0.1", "::1"],  # the default, explicitly
     )
-    with TestClient(create_app(settings, encoder=encoder), base_url=LOOPBACK) as test_client:
+    with TestClient(
+        create_app(Runtime(settings, encoder=encoder)), base_url=LOOPBACK
+    ) as test_client:
         wait_until_ready(test_client)
         yield test_client
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -50,4 +51,5 @@ def test_the_script_never_writes_data_as_markup() -> None:
 
 def test_the_page_ships_with_the_package() -> None:
     pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
-    assert 'api = ["static/*"]' in pyproject
+    package_data = tomllib.loads(pyproject)["tool"]["setuptools"]["package-data"]["api"]
+    assert {"static/*", "graphiql/graphiql.html"} <= set(package_data)

@@ -3,6 +3,7 @@ server process with the demo loaded. Screenshots go to test-artifacts/ (paths pr
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,7 +95,7 @@ def server(
         [
             sys.executable,
             "-m",
-            "crosscheck.cli.main",
+            "cli.main",
             "serve",
             "--host",
             "127.0.0.1",
@@ -276,4 +277,80 @@ def test_an_unsupported_language_is_said_on_the_page(browser: Any, server: str) 
     expect(page.locator("#notices")).to_be_visible()
     expect(page.locator("#notices")).to_contain_text("language (de)")
     _screenshot(page, "page-unsupported-language.png")
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def offline_browser(browser: Any) -> Iterator[Any]:
+    """Chromium with no network beyond this machine: every name but 127.0.0.1 resolves nowhere,
+    and every request not for 127.0.0.1 goes to a proxy where nothing listens."""
+    offline = [
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--proxy-server=http://127.0.0.1:{_free_port()}",
+        "--proxy-bypass-list=127.0.0.1",
+    ]
+    # A second browser of the same Playwright driver (one driver per thread).
+    launched = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *offline]
+    )
+    yield launched
+    launched.close()
+
+
+def _offline_page(browser: Any, server: str) -> tuple[Any, list[str]]:
+    """A page, and the list it fills with every address outside ``server`` it sends a request
+    to (not those that the page's Content-Security-Policy stops before they leave)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    outside: list[str] = []
+    here = urllib.parse.urlsplit(server).netloc
+
+    def sent(request: Any) -> None:
+        address = urllib.parse.urlsplit(request.url)
+        if address.scheme not in {"data", "blob"} and address.netloc != here:
+            outside.append(request.url)
+
+    def failed(request: Any) -> None:
+        if request.failure == "csp" and request.url in outside:
+            outside.remove(request.url)
+
+    page.on("request", sent)
+    page.on("requestfailed", failed)
+    return page, outside
+
+
+def test_graphiql_works_offline(offline_browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    page, outside = _offline_page(offline_browser, server)
+    query = "{ sources(first: 2) { totalCount } }"
+    page.goto(f"{server}/graphql?q={urllib.parse.quote(query)}")
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+    expect(editor).to_be_visible()
+    expect(editor).to_contain_text("totalCount")
+    page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
+    expect(page.locator(".graphiql-response")).to_contain_text('"totalCount":')
+    _screenshot(page, "graphiql-offline.png")
+    assert outside == []
+    page.close()
+
+
+def test_swagger_ui_and_redoc_work_offline(offline_browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    with urllib.request.urlopen(f"{server}/openapi.json") as response:
+        paths = json.load(response)["paths"]
+    operations = sum(len(item) for item in paths.values())
+
+    page, outside = _offline_page(offline_browser, server)
+    page.goto(f"{server}/docs")
+    # Swagger UI names each operation's block after its tag and operation id.
+    expect(page.locator("#operations-verify-verifyClaim")).to_be_visible()
+    expect(page.locator(".opblock")).to_have_count(operations)
+    _screenshot(page, "swagger-ui-offline.png")
+
+    page.goto(f"{server}/redoc")
+    verify = page.locator('h2:has(a[href="#tag/verify/operation/verifyClaim"])')
+    expect(verify).to_contain_text("Which stored claims corroborate or contradict a statement")
+    assert outside == []
     page.close()

@@ -26,7 +26,7 @@ from crosscheck.deadlines import Deadline, check_deadline, deadline_scope
 from crosscheck.errors import ClientGoneError, DeadlineExceededError
 from crosscheck.runtime import Runtime
 from crosscheck.stance.engine import StanceEngine
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import configured_client, judged_pairs, load_demo, wait_until_ready
 
 CLAIM = "North Korean soldiers are in Russia"

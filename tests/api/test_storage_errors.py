@@ -24,8 +24,8 @@ from crosscheck.ingest.claims import ClaimBulkLoader
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import FaissIndex
+from embeddings.ann.faiss import FaissIndex
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import wait_until_ready
 from tests.factories import assert_error, post_claim
 
@@ -106,7 +106,7 @@ def test_graphql_reports_a_full_disk_with_its_code_and_no_2xx(
 def test_an_index_save_that_fails_during_a_bulk_load_is_an_error(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_space(self: FaissIndex, directory: Path) -> Any:
+    def no_space(self: FaissIndex) -> Any:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     # The loader saves the index now and then; here, after every batch.
@@ -132,7 +132,7 @@ def sqlite_settings(tmp_path: Path) -> Settings:
 def test_a_full_sqlite_database_answers_507_and_keeps_every_acknowledged_claim(
     sqlite_settings: Settings, encoder: SentenceTransformerEncoder
 ) -> None:
-    with TestClient(create_app(sqlite_settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(sqlite_settings, encoder=encoder))) as client:
         wait_until_ready(client)
         engine = _runtime(client).engine
         with engine.connect() as connection:
@@ -180,8 +180,8 @@ def index_on_small_disk(
 
 
 def _saved_ids(settings: Settings, encoder: SentenceTransformerEncoder) -> list[int]:
-    index = FaissIndex.load(
-        settings.index_dir, model=encoder.model_name, dimension=encoder.dimension
+    index = FaissIndex(settings.index_dir).load(
+        model=encoder.model_name, dimension=encoder.dimension
     )
     return index.ids().tolist()
 
@@ -199,7 +199,7 @@ def test_a_real_full_disk_under_the_index_keeps_the_previous_index_and_recovers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings, mount_point = index_on_small_disk
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         wait_until_ready(client)
         first = [post_claim(client, f"Officials counted {i} trucks.")["id"] for i in range(3)]
         _wait_for(lambda: (settings.index_dir / "index.meta.json").is_file())
@@ -237,7 +237,7 @@ def impatient_client(tmp_path: Path, encoder: SentenceTransformerEncoder) -> Ite
         sqlite_busy_timeout_seconds=0.3,
     )
     upgrade(settings.database_url)
-    with TestClient(create_app(settings, encoder=encoder)) as client:
+    with TestClient(create_app(Runtime(settings, encoder=encoder))) as client:
         wait_until_ready(client)
         yield client
 

@@ -1,18 +1,16 @@
-"""API keys in the store (hashes only), the lookup cache, the secure default, and the CLI."""
+"""API keys in the store (hashes only), the lookup cache, the secure default (the commands that
+use them: tests/cli)."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
-from typer.testing import CliRunner
 
 from crosscheck.access import service as key_service
 from crosscheck.access.binding import bind_refusal, is_loopback
@@ -21,10 +19,8 @@ from crosscheck.access.gate import AccessGate
 from crosscheck.access.models import Scope
 from crosscheck.access.rate_limits import RateLimits
 from crosscheck.access.schemas import ApiKeyCreate, Caller
-from crosscheck.cli.main import app, check_bind
 from crosscheck.database import create_db_engine, create_session_factory
-from crosscheck.migrations import upgrade
-from crosscheck.settings import Settings, get_settings
+from crosscheck.settings import Settings
 
 
 @pytest.fixture
@@ -133,59 +129,6 @@ def test_binding_elsewhere_without_keys_is_refused() -> None:
     assert bind_refusal(host="127.0.0.1", has_active_keys=False) is None
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("CROSSCHECK_INDEX_DIR", str(tmp_path / "index"))
-    get_settings.cache_clear()
-    upgrade(f"sqlite:///{tmp_path / 'cli.db'}")
-    yield tmp_path
-    get_settings.cache_clear()
-
-
-def test_keys_cli_create_list_revoke(cli_env: Path) -> None:
-    runner = CliRunner()
-    created = runner.invoke(app, ["keys", "create", "--scope", "write", "--name", "ingest bot"])
-    assert created.exit_code == 0, created.output
-    raw_key = created.stdout.strip()  # stdout holds the key alone, for scripts
-    assert raw_key.startswith("cc_") and "\n" not in raw_key
-    assert "cannot be shown again" in created.stderr
-
-    listed = runner.invoke(app, ["keys", "list"], terminal_width=200)
-    assert listed.exit_code == 0, listed.output
-    assert "ingest bot" in listed.stdout and "write" in listed.stdout
-    assert raw_key[:12] in listed.stdout and raw_key not in listed.stdout
-
-    revoked = runner.invoke(app, ["keys", "revoke", "1"])
-    assert revoked.exit_code == 0, revoked.output
-    active = runner.invoke(app, ["keys", "list", "--active"], terminal_width=200)
-    assert "ingest bot" not in active.stdout
-    assert runner.invoke(app, ["keys", "revoke", "99"]).exit_code == 2
-    bad_scope = runner.invoke(app, ["keys", "create", "--scope", "root", "--name", "x"])
-    assert bad_scope.exit_code == 2
-
-
-def test_serve_refuses_a_public_address_without_keys(cli_env: Path) -> None:
-    refused = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
-    assert refused.exit_code == 1
-    assert "refusing to listen on 0.0.0.0" in refused.output
-
-
-def test_serve_on_loopback_without_keys_says_it_is_open(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    upgrade(url)
-    settings = Settings(database_url=url, index_dir=tmp_path / "index")
-    with caplog.at_level(logging.WARNING, logger="crosscheck.serve"):
-        check_bind(settings, "127.0.0.1")
-    assert "no API keys exist" in caplog.text and "loopback" in caplog.text
-    _create(create_session_factory(create_db_engine(url)), Scope.READ)
-    caplog.clear()
-    check_bind(settings, "0.0.0.0")  # with a key, any address: no exit, no warning
-    assert "no API keys exist" not in caplog.text
-
-
 def test_rate_limits_are_validated_at_start_up() -> None:
     with pytest.raises(ValidationError, match="rate limit"):
         Settings(rate_limit_read="lots")
@@ -221,16 +164,3 @@ def test_an_unreachable_rate_limit_store_lets_calls_through(
     limits.hit(caller, Scope.READ)
     limits.hit(caller, Scope.READ)
     assert "rate limit storage unavailable" in caplog.text
-
-
-def test_serve_refuses_a_database_it_cannot_read_keys_from(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CROSSCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'unmigrated.db'}")
-    get_settings.cache_clear()
-    try:
-        refused = CliRunner().invoke(app, ["serve"])
-    finally:
-        get_settings.cache_clear()
-    assert refused.exit_code == 2
-    assert "crosscheck db upgrade" in refused.output

@@ -20,7 +20,7 @@ from crosscheck.stance.training.cascade_fit import (
     disagreement,
     fit_network,
 )
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 CLAIM = "At least 3,000 North Korean soldiers are in Russia."
 

@@ -9,7 +9,7 @@ import pytest
 from crosscheck.stance import evidence
 from crosscheck.stance.evidence import select_sentences, split_sentences
 from crosscheck.stance.preparation import MAX_ENCODED_SENTENCES, EvidencePreparer
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 ARTICLE = (
     "  The U.S. says 3,000 troops arrived.\n\nRussia denied it! "

@@ -10,12 +10,13 @@ from sqlalchemy import delete
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
-from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.indexing.registry import forget_claim, record_claim
 from crosscheck.indexing.service import catch_up, follow_new_claims
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder, Vectors
+from embeddings.encoders.base import Vectors
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 
 def _started(settings: Settings, encoder: SentenceTransformerEncoder) -> Runtime:

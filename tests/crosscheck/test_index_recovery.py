@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,14 +12,15 @@ from sqlalchemy import delete, insert
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
 from crosscheck.claims.schemas import ClaimCreate
+from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.indexing.backends import index_backend
 from crosscheck.indexing.service import open_claim_index
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.sources import service as source_service
+from embeddings.ann.faiss import FaissIndex, IndexLayout, saved_index_file
 from embeddings.artifacts import read_metadata
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.faiss_index import FaissIndex, IndexLayout, saved_index_file
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import load_demo
 
 
@@ -126,9 +128,11 @@ def test_a_saved_index_of_the_wrong_kind_is_rebuilt_at_start_up(
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(len(ids), encoder.dimension)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    flat = FaissIndex(encoder.dimension, model=encoder.model_name)
+    flat = FaissIndex(settings.index_dir).create(
+        model=encoder.model_name, dimension=encoder.dimension
+    )
     flat.add(ids, vectors)
-    flat.save(settings.index_dir)
+    flat.save()
 
     ivf_settings = settings.model_copy(update={"index_kind": "ivf"})
     with caplog.at_level(logging.WARNING, logger="crosscheck.indexing.service"):
@@ -147,3 +151,38 @@ def test_a_saved_index_of_the_wrong_kind_is_rebuilt_at_start_up(
     assert hits[0][0] == ids[5]
     runtime.close()
     assert read_metadata(settings.index_dir).kind == "flat"
+
+
+def test_a_first_start_with_nothing_saved_or_stored_warns_of_nothing(
+    settings: Settings, encoder: SentenceTransformerEncoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_db_engine(settings.database_url)
+    with (
+        caplog.at_level(logging.INFO, logger="crosscheck.indexing.service"),
+        create_session_factory(engine)() as session,
+    ):
+        open_claim_index(backend=index_backend(settings), encoder=encoder, session=session)
+    engine.dispose()
+    said = [r for r in caplog.records if r.name == "crosscheck.indexing.service"]
+    assert [r.levelno for r in said if r.levelno >= logging.WARNING] == []
+    assert any("none saved yet" in r.getMessage() for r in said)
+
+
+def test_a_new_index_folder_over_stored_claims_is_built_without_a_warning(
+    runtime: Runtime,
+    settings: Settings,
+    encoder: SentenceTransformerEncoder,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    load_demo(runtime)
+    fresh = settings.model_copy(update={"index_dir": tmp_path / "new-index"})
+    with (
+        caplog.at_level(logging.INFO, logger="crosscheck.indexing.service"),
+        runtime.session_factory() as session,
+    ):
+        _, report = open_claim_index(backend=index_backend(fresh), encoder=encoder, session=session)
+    said = [r for r in caplog.records if r.name == "crosscheck.indexing.service"]
+    assert [r.getMessage() for r in said if r.levelno >= logging.WARNING] == []
+    assert any("none saved yet" in r.getMessage() for r in said)
+    assert report.total == runtime.claim_index.count() > 0

@@ -12,7 +12,8 @@ from crosscheck.stance.classifier import CLASSIFIER_LABELS
 from crosscheck.stance.engine import StanceEngine
 from crosscheck.stance.nli import NliClassifier, stance_for_nli_label
 from crosscheck.stance.schemas import Stance
-from embeddings.encoder import PACKAGED_MODEL, SentenceTransformerEncoder, resolve_model_path
+from embeddings.encoders.base import PACKAGED_MODEL, resolve_model_path
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 NLI_LABELS = {0: "contradiction", 1: "entailment", 2: "neutral"}
 

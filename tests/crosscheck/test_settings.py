@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from crosscheck.settings import Settings
-from embeddings.encoder import PACKAGED_MODEL
+from embeddings.encoders.base import PACKAGED_MODEL
 
 
 @pytest.fixture(autouse=True)

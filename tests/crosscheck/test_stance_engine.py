@@ -17,7 +17,7 @@ from crosscheck.stance.engine import (
     load_rule_precision,
 )
 from crosscheck.stance.schemas import Stance
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 CLAIM = "At least 3,000 North Korean soldiers are in Russia."
 

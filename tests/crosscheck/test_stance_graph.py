@@ -20,9 +20,8 @@ from crosscheck.graph.models import GraphedClaim, SourceLink, StanceEdge
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
 from crosscheck.timelines.service import statement_timeline
-from crosscheck.verdicts import service as verdict_service
-from crosscheck.verdicts.schemas import VerifyRequest
-from embeddings.encoder import SentenceTransformerEncoder
+from crosscheck.verdicts.schemas import EvidenceRequest, VerifyRequest
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import judged_pairs, load_demo, wait_until_ready
 
 
@@ -125,13 +124,8 @@ def test_evidence_for_a_stored_claim_is_read_from_the_graph(
 
     def verify() -> dict[int, tuple[str, float]]:
         with demo_runtime.session_factory() as session:
-            verification = verdict_service.verify_stored_claim(
-                session=session,
-                claim_index=demo_runtime.claim_index,
-                judge=demo_runtime.judge,
-                claim_id=claim_id,
-                top_k=10,
-                timeline_similarity=demo_runtime.settings.timeline_similarity,
+            verification = demo_runtime.verifier.verify_stored_claim(
+                session=session, claim_id=claim_id, request=EvidenceRequest(top_k=10)
             )
         return {
             item.claim.id: (item.stance.value, round(item.judgement.confidence, 4))
@@ -165,13 +159,8 @@ def test_text_worded_as_a_stored_claim_reuses_its_edges(
 
     def verify(claim_text: str) -> dict[int, tuple[str, float]]:
         with demo_runtime.session_factory() as session:
-            verification = verdict_service.verify_text(
-                session=session,
-                claim_index=demo_runtime.claim_index,
-                judge=demo_runtime.judge,
-                request=VerifyRequest(text=claim_text, top_k=10),
-                default_top_k=10,
-                timeline_similarity=demo_runtime.settings.timeline_similarity,
+            verification = demo_runtime.verifier.verify_text(
+                session=session, request=VerifyRequest(text=claim_text, top_k=10)
             )
         return {
             item.claim.id: (item.stance.value, round(item.judgement.confidence, 4))
@@ -223,7 +212,7 @@ def graphing_client(
     settings: Settings, encoder: SentenceTransformerEncoder
 ) -> Iterator[TestClient]:
     with TestClient(
-        create_app(settings.model_copy(update={"stance_graph": True}), encoder=encoder)
+        create_app(Runtime(settings.model_copy(update={"stance_graph": True}), encoder=encoder))
     ) as test_client:
         wait_until_ready(test_client)
         yield test_client
@@ -253,13 +242,8 @@ def _supersession(runtime: Runtime, texts: Sequence[str]) -> dict[str, dict[int,
     answers = {}
     for text in texts:
         with runtime.session_factory() as session:
-            verification = verdict_service.verify_text(
-                session=session,
-                claim_index=runtime.claim_index,
-                judge=runtime.judge,
-                request=VerifyRequest(text=text, top_k=10),
-                default_top_k=10,
-                timeline_similarity=runtime.settings.timeline_similarity,
+            verification = runtime.verifier.verify_text(
+                session=session, request=VerifyRequest(text=text, top_k=10)
             )
         answers[text] = {
             item.claim.id: item.superseded_by.id if item.superseded_by else None

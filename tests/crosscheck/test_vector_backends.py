@@ -12,25 +12,26 @@ from sqlalchemy.engine import Engine
 
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.models import Claim
-from crosscheck.claims.registry import record_claim
 from crosscheck.claims.schemas import ClaimCreate
-from crosscheck.indexing.backends import FaissBackend, PgVectorBackend, index_backend
+from crosscheck.indexing.backends import index_backend
+from crosscheck.indexing.registry import record_claim
 from crosscheck.indexing.service import catch_up
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
-from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.pgvector_index import METADATA_TABLE
+from embeddings.ann.faiss import FaissIndex
+from embeddings.ann.pgvector import METADATA_TABLE, PgVectorIndex
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 from tests.conftest import TABLES, load_demo
 
 
 def test_the_setting_selects_the_backend(tmp_path: Path) -> None:
     faiss = index_backend(Settings(database_url="sqlite://", index_dir=tmp_path))
-    assert isinstance(faiss, FaissBackend) and faiss.directory == tmp_path
+    assert isinstance(faiss, FaissIndex) and faiss.directory == tmp_path
     assert not faiss.shared
     claims_url = "postgresql+psycopg://crosscheck@db.internal/claims"
     pgvector = index_backend(Settings(database_url=claims_url, vector_backend="pgvector"))
-    assert isinstance(pgvector, PgVectorBackend) and pgvector.shared
+    assert isinstance(pgvector, PgVectorIndex) and pgvector.shared
     assert pgvector.engine.url.render_as_string() == claims_url
     elsewhere = index_backend(
         Settings(
@@ -39,7 +40,7 @@ def test_the_setting_selects_the_backend(tmp_path: Path) -> None:
             vector_database_url="postgresql+psycopg://crosscheck@vectors.internal/v",
         )
     )
-    assert isinstance(elsewhere, PgVectorBackend)
+    assert isinstance(elsewhere, PgVectorIndex)
     assert elsewhere.engine.url.host == "vectors.internal"
 
 

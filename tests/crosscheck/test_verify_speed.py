@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from crosscheck.settings import DEFAULT_STANCE_MODEL
 from crosscheck.stance.engine import StanceEngine
 from crosscheck.stance.schemas import StanceJudgement
-from embeddings.encoder import SentenceTransformerEncoder, Vectors
+from embeddings.encoders.base import Vectors
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 CLAIM = "North Korean soldiers are in Russia."
 EVIDENCE = [

@@ -32,19 +32,18 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosscheck.claims.models import Claim
-from crosscheck.claims.registry import forget_claim, record_claim
 from crosscheck.claims.schemas import ClaimCreate
 from crosscheck.database import create_db_engine, create_session_factory
-from crosscheck.indexing.backends import FaissBackend
+from crosscheck.indexing.registry import forget_claim, record_claim
 from crosscheck.indexing.service import ClaimIndex, catch_up, open_claim_index
 from crosscheck.ingest.claims import ClaimBulkLoader
 from crosscheck.ingest.rows import Row
 from crosscheck.migrations import upgrade
 from crosscheck.sources import service as source_service
 from crosscheck.textnorm import content_hash
-from embeddings import faiss_index
-from embeddings.encoder import Vectors
-from embeddings.faiss_index import FaissIndex
+from embeddings.ann import faiss as faiss_index
+from embeddings.ann.faiss import FaissIndex
+from embeddings.encoders.base import Vectors
 
 DIMENSION = 16
 TEXTS = st.integers(min_value=0, max_value=60).map(lambda n: f"Officials counted {n} trucks.")
@@ -88,7 +87,7 @@ class IndexMatchesDatabase(RuleBasedStateMachine):
         self.engine = create_db_engine(f"sqlite:///{database}")
         self.factory: sessionmaker[Session] = create_session_factory(self.engine)
         self.encoder = HashEncoder()
-        self.backend = FaissBackend(self.folder / "index")
+        self.backend = FaissIndex(self.folder / "index")
         self.claim_index: ClaimIndex
         self.saved: list[int] | None = None  # ids of the last save that succeeded
 
@@ -185,8 +184,8 @@ class IndexMatchesDatabase(RuleBasedStateMachine):
             with pytest.raises(OSError):
                 self.claim_index.save()
         if self.saved is not None:  # the previous save still loads, as it was
-            loaded = FaissIndex.load(
-                self.backend.directory, model=self.encoder.model_name, dimension=DIMENSION
+            loaded = FaissIndex(self.backend.directory).load(
+                model=self.encoder.model_name, dimension=DIMENSION
             )
             assert loaded.ids().tolist() == self.saved
 

@@ -37,7 +37,7 @@ from crosscheck.stance.training.negatives import DATASET as OTHER_TOPIC
 from crosscheck.stance.training.negatives import other_topic_pairs
 from crosscheck.stance.training.relatedness_fit import fit_article_model, fit_statement_model
 from crosscheck.stance.training.same_story import same_story_pairs
-from embeddings.encoder import Encoder, resolve_model_path
+from embeddings.encoders.base import Encoder, resolve_model_path
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from crosscheck.claims import service as claim_service
-from crosscheck.claims.models import Claim
+from crosscheck.claims.models import Claim, ClaimReview
 from crosscheck.claims.schemas import ClaimCreate, ClaimRead
 from crosscheck.ingest.results import RowResult, RowStatus
 from crosscheck.ingest.reviews import ClaimReviewBulkLoader
 from crosscheck.ingest.rows import read_claim_reviews
-from crosscheck.reviews.models import ClaimReview
 from crosscheck.runtime import Runtime
 from crosscheck.sources.models import SourceKind
 from tests.crosscheck.reviews.test_jsonld import review

@@ -6,7 +6,7 @@ from crosscheck.stance.preparation import EvidencePreparer
 from crosscheck.stance.schemas import Stance
 from crosscheck.stance.training.datasets import StancePair
 from crosscheck.stance.training.same_story import DATASET, same_story_pairs
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
 
 FLOOD = (
     "The flood in Eastvale forced two hundred residents from their homes on Monday. "
