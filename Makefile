@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load bench-abandoned wrk \
+.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load bench-abandoned bench-matching wrk \
 	train-stance clean
 
 help:  ## List the targets
@@ -87,6 +87,9 @@ bench-abandoned: install  ## Work a server spends after its client hangs up, and
 
 bench-load: install wrk  ## Reads (wrk) and a bulk load at once on one server: 0 errors, p99 (BENCH_ARGS="--duration 20")
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-matching: install  ## Claim matching: CheckThat! 2020 MAP@k per retrieval mode, /v1/search at 10k and 1M claims (BENCH_ARGS="--sizes 10000 --requests 50" for a quick run)
+	$(BIN)/python bench/claim_matching.py --data-dir $(DATA_DIR) $(BENCH_ARGS)
 
 train-stance: install  ## Retrain the stance model into models/stance (under an hour on 2 cores)
 	$(BIN)/crosscheck train-stance --data-dir $(DATA_DIR) --output models/stance

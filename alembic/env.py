@@ -6,6 +6,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from crosscheck.database import create_db_engine
+from crosscheck.matching.lexical import not_in_models
 from crosscheck.models import Base
 from crosscheck.settings import get_settings
 from embeddings.ann.pgvector import TABLES as VECTOR_TABLES
@@ -18,8 +19,9 @@ target_metadata = Base.metadata
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    # The pgvector backend creates its own tables: they are no part of the migrated schema.
-    return not (type_ == "table" and name in VECTOR_TABLES)
+    # The pgvector backend creates its own tables: they are no part of the migrated schema. The
+    # lexical index is (migration 0010), but no model maps it.
+    return not ((type_ == "table" and name in VECTOR_TABLES) or not_in_models(name, type_))
 
 
 def _url() -> str:

@@ -19,7 +19,7 @@ from api.open_mode import OpenModeGuard
 from api.openapi_limits import document_page_limits
 from api.request_deadline import RequestDeadline
 from api.request_log import install_request_tracking
-from api.routers import bulk, claims, documents, health, page, sources, stance, verify
+from api.routers import bulk, claims, documents, health, page, search, sources, stance, verify
 from crosscheck import __version__
 from crosscheck.runtime import Runtime
 
@@ -77,6 +77,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(sources.router, dependencies=[METHOD_ACCESS])
     app.include_router(bulk.router, dependencies=[WRITE_ACCESS])
     app.include_router(claims.router, dependencies=[METHOD_ACCESS])
+    app.include_router(search.router, dependencies=[READ_ACCESS])
     app.include_router(verify.router, dependencies=[READ_ACCESS])
     app.include_router(stance.router, dependencies=[READ_ACCESS])
     app.include_router(documents.router, dependencies=[METHOD_ACCESS])

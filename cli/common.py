@@ -1,10 +1,11 @@
 """What the commands share: settings, the two consoles, database sessions, the runtime, the
-encoder."""
+encoder, lines for a pipe."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 
 import typer
 from pydantic import ValidationError
@@ -35,10 +36,13 @@ def load_settings() -> Settings:
     return settings
 
 
-def started_runtime(settings: Settings, *, rebuild_index: bool = False) -> Runtime:
-    """A runtime with the model, the stance judge and the index loaded."""
+def started_runtime(
+    settings: Settings, *, rebuild_index: bool = False, load_judge: bool = True
+) -> Runtime:
+    """A runtime with the model, the stance judge (unless ``load_judge`` is false) and the
+    index loaded."""
     runtime = Runtime(settings)
-    runtime.start(rebuild_index=rebuild_index)
+    runtime.start(rebuild_index=rebuild_index, load_judge=load_judge)
     return runtime
 
 
@@ -71,3 +75,13 @@ def print_totals(what: str, totals: LoadTotals) -> None:
         soft_wrap=True,
         markup=False,
     )
+
+
+def tab_separated(cells: Iterable[str]) -> str:
+    """One line of tab-separated values, each whole, its own whitespace made single spaces."""
+    return "\t".join(" ".join(cell.split()) for cell in cells)
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Lines to stdout as they are, for a pipe or a file: rich would turn the tabs into spaces."""
+    sys.stdout.write("".join(f"{line}\n" for line in lines))

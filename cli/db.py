@@ -1,5 +1,5 @@
-"""``crosscheck db``: migrations; ``crosscheck reindex``: the vector index rebuilt from the
-database."""
+"""``crosscheck db``: migrations; ``crosscheck reindex``: the vector and lexical indexes rebuilt
+from the database."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 
 from cli.common import console, load_settings, started_runtime
 from crosscheck import migrations
+from crosscheck.matching.lexical import rebuild_lexical_index
 
 app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 # Commands at the top level (crosscheck reindex).
@@ -33,8 +34,12 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 o
 
 @commands.command()
 def reindex() -> None:
-    """Rebuild the vector index from the database."""
+    """Rebuild the vector index and the lexical index from the database."""
     runtime = started_runtime(load_settings(), rebuild_index=True)
-    count = runtime.claim_index.count()
-    runtime.close()
-    console.print(f"index rebuilt: {count} claims")
+    try:
+        count = runtime.claim_index.count()
+        with runtime.session_factory() as session:
+            rebuild_lexical_index(session)
+    finally:
+        runtime.close()
+    console.print(f"index rebuilt: {count} claims; lexical index rebuilt")

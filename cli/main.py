@@ -1,4 +1,5 @@
-"""``crosscheck``: run the service, migrate the database, load, verify and reindex claims.
+"""``crosscheck``: run the service, migrate the database, load, search, verify and reindex
+claims.
 
 Only wiring: each group of commands lives in a module of its own.
 """
@@ -9,7 +10,7 @@ import sys
 
 import typer
 
-from cli import db, keys, load, serve, stance, verify
+from cli import db, keys, load, search, serve, stance, verify
 
 app = typer.Typer(
     help="crosscheck: cross-source claim verification.",
@@ -17,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 # Top-level commands (crosscheck serve, crosscheck load, ...), then the groups.
-for commands in (serve.app, load.app, verify.app, stance.app, db.commands):
+for commands in (serve.app, load.app, search.app, verify.app, stance.app, db.commands):
     app.add_typer(commands)
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")

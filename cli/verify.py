@@ -3,7 +3,6 @@ Verifier (the one REST and GraphQL use)."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from typing import Annotated
 
@@ -11,7 +10,14 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from cli.common import console, load_settings, out, started_runtime
+from cli.common import (
+    console,
+    load_settings,
+    out,
+    started_runtime,
+    tab_separated,
+    write_lines,
+)
 from crosscheck.errors import CrosscheckError
 from crosscheck.verdicts.schemas import VerificationRead, VerifyRequest, verification_read
 
@@ -82,6 +88,5 @@ def _print_lines(answer: VerificationRead) -> None:
             f"{item.confidence:.2f}",
             "; ".join(item.reasons),
         )
-        lines.append("\t".join(" ".join(cell.split()) for cell in cells))
-    # Written as is: rich would turn the tabs into spaces.
-    sys.stdout.write("\n".join(lines) + "\n")
+        lines.append(tab_separated(cells))
+    write_lines(lines)

@@ -36,6 +36,7 @@ from api.graphql.limits import (
     schema_config,
 )
 from api.graphql.scalars import SCALAR_OVERRIDES
+from api.graphql.search import SearchQuery
 from api.graphql.sources import SourceMutation, SourceQuery
 from api.graphql.stance import StanceQuery
 from api.graphql.subscriptions import ClaimSubscription
@@ -48,8 +49,10 @@ from crosscheck.settings import Settings
 log = logging.getLogger(__name__)
 
 
-@strawberry.type(description="Read sources and claims, verify statements, weigh evidence")
-class Query(SourceQuery, ClaimQuery, DocumentQuery, VerifyQuery, StanceQuery):
+@strawberry.type(
+    description="Read sources and claims, search and verify statements, weigh evidence"
+)
+class Query(SourceQuery, ClaimQuery, DocumentQuery, SearchQuery, VerifyQuery, StanceQuery):
     pass
 
 

@@ -1,4 +1,5 @@
-// crosscheck's page: verify a claim, show the evidence grouped by source, open a timeline.
+// crosscheck's page: verify a claim, show the evidence grouped by source, open a timeline; or
+// paste a post and see the stored claims it matches, with fact-checkers' ratings.
 // Every piece of data is put on the page as text (textContent), never as markup.
 "use strict";
 
@@ -10,9 +11,15 @@
   const button = $("check-button");
   const status = $("status");
   const results = $("results");
+  const matches = $("matches");
   const timeline = $("timeline");
   const dates = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
   let lastStatement = null;
+  let mode = "verify";
+  // The markup holds the verification wording; the search wording is in data-search (text)
+  // and data-search-label (aria-label).
+  const worded = [...document.querySelectorAll("[data-search]")].map((node) => [node, node.textContent]);
+  const labelled = [...document.querySelectorAll("[data-search-label]")].map((node) => [node, node.getAttribute("aria-label")]);
 
   function el(tag, options, children) {
     const node = document.createElement(tag);
@@ -46,15 +53,29 @@
     return iso ? el("time", { text: dates.format(new Date(iso)), attrs: { datetime: iso } }) : el("span", { text: "undated" });
   }
 
-  async function api(path, options) {
+  async function api(path, options, verb) {
     const response = await fetch(path, options);
     const body = await response.json().catch(() => null);
     if (!response.ok) {
       const error = body && body.error ? body.error : {};
+      const failed = `Could not ${verb || "check"}`;
       if (response.status === 503) throw new Error("The service is still loading. Try again in a moment.");
-      throw new Error(error.message ? `Could not check: ${error.message}` : `Could not check (HTTP ${response.status}).`);
+      throw new Error(error.message ? `${failed}: ${error.message}` : `${failed} (HTTP ${response.status}).`);
     }
     return body;
+  }
+
+  function setMode(next) {
+    mode = next;
+    const searching = next === "search";
+    $(`mode-${next}`).checked = true;
+    for (const [node, text] of worded) node.textContent = searching ? node.dataset.search : text;
+    for (const [node, label] of labelled) node.setAttribute("aria-label", searching ? node.dataset.searchLabel : label);
+    for (const node of document.querySelectorAll("[data-mode]")) node.hidden = node.dataset.mode !== next;
+    results.hidden = true;
+    matches.hidden = true;
+    timeline.hidden = true;
+    say("");
   }
 
   function asOfParam() {
@@ -123,23 +144,85 @@
     renderSide($("contradicting"), answer.contradicting, summary.contradicting_sources, true);
     renderSide($("related"), answer.related, [], false);
     timeline.hidden = true;
+    matches.hidden = true;
     results.hidden = false;
     const notes = answer.notices.map((notice) => ` ${notice.message}.`).join("");
     say(`Verdict: ${answer.verdict}. ${text}${notes}`, false, true);
   }
 
-  async function run(work) {
+  // Newest first; undated reviews last.
+  function byNewest(a, b) {
+    if (!a.reviewed_at || !b.reviewed_at) return (b.reviewed_at ? 1 : 0) - (a.reviewed_at ? 1 : 0);
+    return Date.parse(b.reviewed_at) - Date.parse(a.reviewed_at);
+  }
+
+  function reviewItem(review) {
+    const link = safeUrl(review.url);
+    const reviewer = link
+      ? el("a", { text: review.reviewer, attrs: { href: link, rel: "noopener noreferrer" } })
+      : el("span", { text: review.reviewer });
+    const item = el("li", {}, ["Rated ", el("strong", { text: review.rating, className: "rating" }), " by ", reviewer]);
+    if (review.reviewed_at) item.append(", ", dateOf(review.reviewed_at));
+    return item;
+  }
+
+  function matchItem(item) {
+    const claim = item.claim;
+    const entry = el("li", { className: item.rating === null ? "match" : "match reviewed" });
+    entry.append(el("p", { text: claim.text, className: "match-text" }));
+    const meta = el("p", { className: "meta" }, [el("span", { text: claim.source.name, className: "source-name" }), dateOf(claim.stated_at)]);
+    const link = claim.url ? safeUrl(claim.url) : null;
+    if (link) meta.append(el("a", { text: "where it was said", attrs: { href: link, rel: "noopener noreferrer" } }));
+    meta.append(el("span", { text: `score ${item.score.toFixed(3)}` }));
+    if (item.similarity !== null) meta.append(el("span", { text: `similarity ${item.similarity.toFixed(2)}` }));
+    meta.append(el("a", { text: "weigh the evidence", attrs: { href: `?claim=${encodeURIComponent(claim.id)}` } }));
+    entry.append(meta);
+    if (item.rating !== null) {
+      const reviews = [...claim.reviews].sort(byNewest).map(reviewItem);
+      entry.append(
+        el("div", { className: "review" }, [
+          el("p", {}, [el("span", { text: "Fact-checked", className: "tag rated" })]),
+          el("ul", { className: "reviews", attrs: { "aria-label": "Fact-checkers' ratings" } }, reviews),
+        ]),
+      );
+    }
+    return entry;
+  }
+
+  function renderMatches(answer) {
+    const items = answer.items;
+    const rated = items.filter((item) => item.rating !== null).length;
+    const text = items.length
+      ? `${plural(items.length, "stored claim matches", "stored claims match")}, best first; ${rated ? plural(rated, "is", "are") : "none is"} fact-checked.`
+      : "No stored claim matches this text.";
+    $("matches-summary").textContent = text;
+    const query = $("matches-query");
+    query.textContent = `Matched as: ${answer.query.normalized}`;
+    query.hidden = !answer.query.normalized || answer.query.normalized === answer.query.text.trim();
+    $("matches-list").replaceChildren(...items.map(matchItem));
+    results.hidden = true;
+    timeline.hidden = true;
+    matches.hidden = false;
+    say(text, false, true);
+  }
+
+  async function run(work, show, section) {
     button.disabled = true;
-    results.setAttribute("aria-busy", "true");
-    say("Checking…");
+    section.setAttribute("aria-busy", "true");
+    say(section === matches ? "Searching…" : "Checking…");
     try {
-      render(await work());
+      show(await work());
     } catch (error) {
       say(error.message, true);
     } finally {
       button.disabled = false;
-      results.removeAttribute("aria-busy");
+      section.removeAttribute("aria-busy");
     }
+  }
+
+  function searchText(text) {
+    const body = JSON.stringify({ text });
+    return api("/v1/search", { method: "POST", headers: { "content-type": "application/json" }, body }, "search");
   }
 
   function verifyText(text) {
@@ -190,27 +273,43 @@
     if (lastStatement && document.body.contains(lastStatement)) lastStatement.focus();
   });
 
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "mode") setMode(event.target.value);
+  });
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = claimInput.value.trim();
     if (!text) {
-      say("Type a claim to check.", true);
+      say(mode === "search" ? "Paste a post to look up." : "Type a claim to check.", true);
       claimInput.focus();
+      return;
+    }
+    if (mode === "search") {
+      history.replaceState(null, "", `?${new URLSearchParams({ search: text })}`);
+      run(() => searchText(text), renderMatches, matches);
       return;
     }
     const params = new URLSearchParams({ q: text });
     if (asOfInput.value) params.set("as_of", asOfInput.value);
     history.replaceState(null, "", `?${params}`);
-    run(() => verifyText(text));
+    run(() => verifyText(text), render, results);
   });
 
-  // Links into the page: ?claim=ID (a stored claim, as ClaimReview links it) or ?q=TEXT.
+  // Links into the page: ?claim=ID (a stored claim, as ClaimReview links it), ?q=TEXT, or
+  // ?search=TEXT (the stored claims a post matches).
   const params = new URLSearchParams(location.search);
+  // A browser may restore the mode chosen before a reload; a link says which it wants.
+  const linked = params.get("search") ? "search" : params.get("claim") || params.get("q") ? "verify" : null;
+  setMode(linked || ($("mode-search").checked ? "search" : "verify"));
   if (params.get("as_of")) asOfInput.value = params.get("as_of");
   if (params.get("claim")) {
-    run(() => verifyStored(params.get("claim")));
+    run(() => verifyStored(params.get("claim")), render, results);
   } else if (params.get("q")) {
     claimInput.value = params.get("q");
-    run(() => verifyText(params.get("q")));
+    run(() => verifyText(params.get("q")), render, results);
+  } else if (params.get("search")) {
+    claimInput.value = params.get("search");
+    run(() => searchText(params.get("search")), renderMatches, matches);
   }
 })();

@@ -13,6 +13,8 @@ from crosscheck.claims.models import Claim
 from crosscheck.deadlines import check_deadline
 from crosscheck.graph import service as graph_service
 from crosscheck.indexing.service import ClaimIndex
+from crosscheck.matching.posts import normalize_post
+from crosscheck.matching.service import rank_claims
 from crosscheck.sources import service as source_service
 from crosscheck.stance.schemas import Stance, StanceJudge, StanceJudgement
 from crosscheck.timelines.rules import known_by
@@ -46,21 +48,36 @@ def overall_verdict(positions: Collection[SourcePosition]) -> Verdict:
     return Verdict.UNVERIFIED
 
 
+@dataclass(frozen=True)
+class Eligibility:
+    """Which stored claims may count as evidence: by source, by id, and known by ``as_of``."""
+
+    only_sources: Collection[int] | None
+    exclude_sources: Collection[int]
+    exclude_claims: Collection[int]
+    as_of: datetime | None
+
+    def admits(self, claim: Claim) -> bool:
+        return (
+            claim.id not in self.exclude_claims
+            and claim.source_id not in self.exclude_sources
+            and (self.only_sources is None or claim.source_id in self.only_sources)
+            and known_by(claim, self.as_of)
+        )
+
+
 def _nearest_eligible(
     *,
     session: Session,
     claim_index: ClaimIndex,
     query: Vectors,
     top_k: int,
-    only_sources: Collection[int] | None,
-    exclude_sources: Collection[int],
-    exclude_claims: Collection[int],
-    as_of: datetime | None,
+    eligibility: Eligibility,
     timings: dict[str, float],
 ) -> list[tuple[Claim, float]]:
     """The ``top_k`` nearest stored claims that pass the source and time filters, best first."""
     total = claim_index.count()
-    fetch = min(total, top_k * 4 + len(exclude_claims))
+    fetch = min(total, top_k * 4 + len(eligibility.exclude_claims))
     while True:
         with timed(timings, "search"):
             hits = claim_index.search(query, fetch)
@@ -71,15 +88,52 @@ def _nearest_eligible(
         eligible = [
             (claims[claim_id], score)
             for claim_id, score in hits
-            if claim_id in claims
-            and claim_id not in exclude_claims
-            and claims[claim_id].source_id not in exclude_sources
-            and (only_sources is None or claims[claim_id].source_id in only_sources)
-            and known_by(claims[claim_id], as_of)
+            if claim_id in claims and eligibility.admits(claims[claim_id])
         ]
         if len(eligible) >= top_k or fetch >= total:
             return eligible[:top_k]
         fetch = min(total, fetch * 4)
+
+
+def _matched_eligible(
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    text: str,
+    query: Vectors,
+    top_k: int,
+    eligibility: Eligibility,
+    timings: dict[str, float],
+) -> list[tuple[Claim, float]]:
+    """The ``top_k`` best matches of ``text`` by words and meaning fused (as search ranks them)
+    that pass the filters, best first, each with its cosine similarity to ``query``."""
+    total = claim_index.count()
+    depth = min(total, top_k * 4 + len(eligibility.exclude_claims))
+    parts = [normalize_post(text) or text]
+    while True:
+        ranked = rank_claims(
+            session=session,
+            claim_index=claim_index,
+            parts=parts,
+            depth=depth,
+            vector=query,
+            timings=timings,
+        )
+        with timed(timings, "fetch"):
+            claims = claim_service.get_many(
+                session=session, claim_ids=[r.claim_id for r in ranked.items]
+            )
+            eligible = [
+                claims[r.claim_id]
+                for r in ranked.items
+                if r.claim_id in claims and eligibility.admits(claims[r.claim_id])
+            ]
+            # A claim stored but not yet indexed has no vector to weigh it by: it waits.
+            vectors = claim_index.vectors([claim.id for claim in eligible[: top_k * 2]])
+            chosen = [claim for claim in eligible if claim.id in vectors][:top_k]
+        if len(chosen) >= top_k or depth >= total:
+            return [(claim, float(vectors[claim.id] @ query)) for claim in chosen]
+        depth = min(total, depth * 4)
 
 
 @dataclass(frozen=True)
@@ -123,6 +177,7 @@ class Verifier:
             exclude_sources=excluded,
             exclude_claims=(),
             as_of=request.as_of,
+            matched=True,
         )
 
     def verify_stored_claim(
@@ -165,9 +220,12 @@ class Verifier:
         exclude_claims: Collection[int],
         as_of: datetime | None,
         graphed_as: Sequence[int] = (),
+        matched: bool = False,
     ) -> Verification:
         """``graphed_as``: stored claims worded as the text, whose vector and judged pairs the
-        index and the stance graph may already hold."""
+        index and the stance graph may already hold. ``matched``: candidates by words and
+        meaning fused (new text), else the nearest in meaning (a stored claim: the stance
+        graph holds its judged neighbours)."""
         claim_index, judge = self.claim_index, self.judge
         timings: dict[str, float] = {}
         language = judge.languages.unsupported(text)
@@ -186,17 +244,31 @@ class Verifier:
                 query = claim_index.vectors([graphed_as[0]]).get(graphed_as[0])
             if query is None:
                 query = claim_index.encoder.encode([text])[0]
-        nearest = _nearest_eligible(
-            session=session,
-            claim_index=claim_index,
-            query=query,
-            top_k=top_k,
+        eligibility = Eligibility(
             only_sources=only_sources,
             exclude_sources=exclude_sources,
             exclude_claims=exclude_claims,
             as_of=as_of,
-            timings=timings,
         )
+        if matched:
+            nearest = _matched_eligible(
+                session=session,
+                claim_index=claim_index,
+                text=text,
+                query=query,
+                top_k=top_k,
+                eligibility=eligibility,
+                timings=timings,
+            )
+        else:
+            nearest = _nearest_eligible(
+                session=session,
+                claim_index=claim_index,
+                query=query,
+                top_k=top_k,
+                eligibility=eligibility,
+                timings=timings,
+            )
         unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
         nearest = [(claim, score) for claim, score in nearest if claim not in unread]
         check_deadline()  # before the graph is read or the judge asked

@@ -87,6 +87,7 @@ OPERATION_IDS = {
     ("GET", "/v1/claims/{claim_id}/timeline"): "getClaimTimeline",
     ("GET", "/v1/claims/{claim_id}/claimreview"): "getClaimReview",
     ("POST", "/v1/claims/bulk"): "bulkLoadClaims",
+    ("POST", "/v1/search"): "searchClaims",
     ("POST", "/v1/verify"): "verifyClaim",
     ("POST", "/v1/stance"): "judgeStance",
     ("POST", "/v1/documents"): "ingestDocument",

@@ -39,6 +39,10 @@ def test_the_markup_is_accessible_and_readable_on_a_phone() -> None:
     controls = re.findall(r'<(?:textarea|input)[^>]*\bid="([^"]+)"', html)
     assert controls and all(f'<label for="{control}">' in html for control in controls)
     assert 'aria-live="polite"' in html
+    # The two modes (verify, checked before?) are radio buttons under one legend.
+    modes = re.search(r'<fieldset class="modes">(.*?)</fieldset>', html, re.DOTALL)
+    assert modes and "<legend>" in modes.group(1)
+    assert re.findall(r'type="radio" value="(\w+)"', modes.group(1)) == ["verify", "search"]
     assert "@media" in (STATIC_DIR / "app.css").read_text(encoding="utf-8")
 
 

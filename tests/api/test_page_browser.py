@@ -12,11 +12,14 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from crosscheck.claims.models import Claim, ClaimReview
 from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 from crosscheck.settings import Settings
@@ -35,6 +38,17 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 QUERY = "North Korean soldiers are in Russia"
+# A demo claim that the server fixture stores a fact-checker's review of.
+REVIEWED = (
+    "At least 3,000 North Korean troops travelled by ship to the Russian Pacific port city of "
+    "Vladivostok."
+)
+REVIEW = {
+    "reviewer": "Harbour Fact Desk",
+    "rating": "Accurate",
+    "url": "https://factdesk.example.org/checks/vladivostok-troops",
+    "reviewed_at": datetime(2024, 10, 25, 12, tzinfo=UTC),
+}
 TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.slow
@@ -72,7 +86,8 @@ def browser() -> Iterator[Any]:
 def server(
     tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
 ) -> Iterator[str]:
-    """``crosscheck serve`` in its own process on a free port, the demo loaded beforehand."""
+    """``crosscheck serve`` in its own process on a free port, the demo loaded beforehand and
+    one of its claims given a fact-checker's review (``REVIEW``)."""
     folder = tmp_path_factory.mktemp("page")
     database_url = f"sqlite:///{folder / 'page.db'}"
     upgrade(database_url)
@@ -81,6 +96,10 @@ def server(
     )
     runtime.start(load_judge=False)
     load_demo(runtime)
+    with runtime.session_factory() as session:
+        claim_id = session.scalars(select(Claim.id).where(Claim.text == REVIEWED)).one()
+        session.add(ClaimReview(claim_id=claim_id, **REVIEW))
+        session.commit()
     runtime.close()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -277,6 +296,129 @@ def test_an_unsupported_language_is_said_on_the_page(browser: Any, server: str) 
     expect(page.locator("#notices")).to_be_visible()
     expect(page.locator("#notices")).to_contain_text("language (de)")
     _screenshot(page, "page-unsupported-language.png")
+    page.close()
+
+
+def test_checked_before_lists_the_stored_claims_a_post_matches(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/app/")
+    # The mode is chosen from the keyboard: arrow keys move between the radio buttons.
+    page.get_by_role("radio", name="Check a claim").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="Checked before?", exact=False)).to_be_checked()
+    expect(page.get_by_label("As of (optional)")).to_be_hidden()  # verification only
+    post = page.get_by_label("Post to look up")
+    post.fill(
+        "Thousands of North Korean special forces soldiers are already in Russia, training "
+        "for the war!! https://t.co/Xy12abCD #NorthKorea #Ukraine"
+    )
+    page.get_by_role("button", name="Find earlier checks").focus()
+    page.keyboard.press("Enter")
+
+    matches = page.locator("#matches")
+    expect(matches).to_be_visible()
+    expect(page.locator("#results")).to_be_hidden()
+    expect(page.locator("#matches-summary")).to_contain_text("stored claims match, best first")
+    expect(page.get_by_role("status")).to_contain_text("stored claims match")
+    # The link went, the hashtags were read as words.
+    query = page.locator("#matches-query")
+    expect(query).to_contain_text("North Korea Ukraine")
+    expect(query).not_to_contain_text("t.co")
+    best = matches.get_by_role("listitem").filter(has_text="1,500 North Korean special")
+    expect(best.first).to_be_visible()
+    top = matches.locator("#matches-list > li").first
+    expect(top).to_contain_text("South Korea National Intelligence Service")
+    expect(top.locator('time[datetime^="2024-10-"]')).to_be_visible()
+    expect(top).to_contain_text("score 0.")
+    expect(top.locator('a[href^="https://example.org/nis/"]')).to_be_visible()
+    assert page.url.startswith(f"{server}/app/?search=Thousands")
+    _screenshot(page, "page-search-desktop.png")
+
+    # Back to verification: the matches go, the date field comes back.
+    page.get_by_role("radio", name="Check a claim").check()
+    expect(matches).to_be_hidden()
+    expect(page.get_by_label("As of (optional)")).to_be_visible()
+    expect(page.get_by_role("button", name="Check the claim")).to_be_visible()
+    page.close()
+
+
+def test_checked_before_shows_a_fact_checkers_rating_on_a_phone(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    post = (
+        "3000 North Korean troops shipped to Vladivostok 🚢 "
+        "pic.twitter.com/AbC123 — Daily Wire Watch (@wirewatch) October 24, 2024"
+    )
+    page.goto(f"{server}/app/?search={urllib.parse.quote_plus(post)}")
+    expect(page.get_by_role("radio", name="Checked before?", exact=False)).to_be_checked()
+    expect(page.get_by_label("Post to look up")).to_have_value(post)
+    reviewed = page.locator("#matches-list > li").filter(has_text=REVIEWED)
+    expect(reviewed).to_have_count(1)
+    expect(reviewed).to_have_class("match reviewed")
+    expect(reviewed.locator(".tag.rated")).to_have_text("Fact-checked")
+    ratings = reviewed.get_by_role("list", name="Fact-checkers' ratings")
+    expect(ratings).to_contain_text(f"Rated {REVIEW['rating']} by {REVIEW['reviewer']}")
+    expect(ratings.get_by_role("link", name=str(REVIEW["reviewer"]))).to_have_attribute(
+        "href", str(REVIEW["url"])
+    )
+    expect(ratings.locator('time[datetime^="2024-10-25"]')).to_be_visible()
+    expect(page.locator("#matches-summary")).to_contain_text("1 is fact-checked")
+    # Only that claim has a review: no other match is marked.
+    expect(page.locator("#matches-list > li.reviewed")).to_have_count(1)
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, "the matches scroll sideways on a phone"
+    _screenshot(page, "page-search-rating-phone.png")
+
+    # A match opens its verification.
+    reviewed.get_by_role("link", name="weigh the evidence").click()
+    expect(page.locator("#verdict")).not_to_be_empty()
+    expect(page.get_by_label("Claim to check")).to_have_value(REVIEWED)
+    context.close()
+
+
+def test_checked_before_says_when_nothing_matches_and_shows_errors(
+    browser: Any, server: str
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/app/")
+    page.get_by_role("radio", name="Checked before?", exact=False).check()
+    page.get_by_role("button", name="Find earlier checks").click()
+    expect(page.get_by_role("status")).to_have_text("Paste a post to look up.")
+    expect(page.get_by_label("Post to look up")).to_be_focused()
+
+    # Over the API's length limit (the text box stops typing at it; a link does not).
+    page.goto(f"{server}/app/?search={'x' * 5001}")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Could not search:")
+    expect(status).to_have_class("status error")
+    expect(page.locator("#matches")).to_be_hidden()
+
+    # Hybrid retrieval always finds the nearest in meaning; an empty index answers nothing.
+    empty = {
+        "query": {"text": "anything", "normalized": "anything", "parts": ["anything"]},
+        "retrieval": "hybrid",
+        "items": [],
+    }
+    page.route("**/v1/search", lambda route: route.fulfill(json=empty))
+    page.get_by_label("Post to look up").fill("anything")
+    page.get_by_role("button", name="Find earlier checks").click()
+    expect(page.locator("#matches-summary")).to_have_text("No stored claim matches this text.")
+    expect(page.locator("#matches-list > li")).to_have_count(0)
+    expect(page.locator("#matches-query")).to_be_hidden()
     page.close()
 
 

@@ -106,7 +106,7 @@ def test_verify_reports_where_the_time_went(demo_client: TestClient) -> None:
     steps = dict(
         part.strip().split(";dur=") for part in response.headers["server-timing"].split(",")
     )
-    assert set(steps) == {"encode", "search", "fetch", "judge", "timelines"}
+    assert set(steps) == {"encode", "lexical", "search", "fetch", "judge", "timelines"}
     assert all(float(value) >= 0 for value in steps.values())
 
 
