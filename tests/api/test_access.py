@@ -40,6 +40,7 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope] = {
     ("POST", "/v1/claims"): WRITE,
     ("DELETE", "/v1/claims/{claim_id}"): WRITE,
     ("POST", "/v1/claims/bulk"): WRITE,
+    ("POST", "/v1/search"): READ,
     ("POST", "/v1/verify"): READ,
     ("POST", "/v1/stance"): READ,
     ("GET", "/v1/documents"): READ,
