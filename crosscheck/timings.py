@@ -15,3 +15,8 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
         yield
     finally:
         timings[step] = timings.get(step, 0.0) + (time.perf_counter() - started) * 1000
+
+
+def server_timing(timings: dict[str, float]) -> str:
+    """``timings`` as a ``Server-Timing`` header value (readable by browsers' dev tools)."""
+    return ", ".join(f"{step};dur={ms:.2f}" for step, ms in timings.items())

@@ -9,6 +9,7 @@ from api.errors import ERROR_RESPONSES
 from crosscheck.matching.reads import search_read
 from crosscheck.matching.schemas import SearchRead, SearchRequest
 from crosscheck.matching.service import search_claims
+from crosscheck.timings import server_timing
 
 router = APIRouter(prefix="/v1", tags=["search"], responses=ERROR_RESPONSES)
 
@@ -22,7 +23,5 @@ def search(
     request: SearchRequest, session: SessionDep, claim_index: ClaimIndexDep, response: Response
 ) -> SearchRead:
     result = search_claims(session=session, claim_index=claim_index, request=request)
-    response.headers["Server-Timing"] = ", ".join(
-        f"{step};dur={ms:.2f}" for step, ms in result.timings.items()
-    )
+    response.headers["Server-Timing"] = server_timing(result.timings)
     return search_read(result)

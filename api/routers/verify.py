@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.deps import SessionDep, VerifierDep
 from api.errors import ERROR_RESPONSES
+from crosscheck.timings import server_timing
 from crosscheck.verdicts.schemas import VerificationRead, VerifyRequest, verification_read
 
 router = APIRouter(prefix="/v1", tags=["verify"], responses=ERROR_RESPONSES)
@@ -24,7 +25,5 @@ def verify(
 ) -> VerificationRead:
     verification = verifier.verify_text(session=session, request=request)
     # Where the time went, readable by browsers' dev tools and benchmarks alike.
-    response.headers["Server-Timing"] = ", ".join(
-        f"{step};dur={ms:.2f}" for step, ms in verification.timings.items()
-    )
+    response.headers["Server-Timing"] = server_timing(verification.timings)
     return verification_read(verification)

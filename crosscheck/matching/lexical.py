@@ -7,6 +7,7 @@ change in the same transaction as the claims, so a crash can never leave them ap
 
 from __future__ import annotations
 
+import functools
 import re
 
 import snowballstemmer
@@ -56,13 +57,12 @@ def not_in_models(name: str | None, kind: str) -> bool:
     )
 
 
+@functools.cache
 def _stop_words() -> frozenset[str]:
+    # Read on first use: importing scikit-learn would slow every CLI command's start.
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS)
-
-
-STOP_WORDS = _stop_words()
 
 
 def lexical_terms(query: str) -> list[str]:
@@ -70,7 +70,7 @@ def lexical_terms(query: str) -> list[str]:
     once, at most ``MAX_TERMS``."""
     seen: dict[str, None] = {}
     for term in _TERM.findall(query.lower()):
-        if term not in STOP_WORDS:
+        if term not in _stop_words():
             seen.setdefault(term, None)
     return list(seen)[:MAX_TERMS]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from crosscheck.claims.schemas import ClaimRead
 from crosscheck.matching.schemas import SearchHitRead, SearchQueryRead, SearchRead
 from crosscheck.matching.service import SearchResult
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def search_read(result: SearchResult) -> SearchRead:
@@ -12,10 +16,11 @@ def search_read(result: SearchResult) -> SearchRead:
     items = []
     for found in result.hits:
         claim = ClaimRead.model_validate(found.claim)
-        latest = max(
-            claim.reviews,
-            key=lambda review: (review.reviewed_at is not None, review.reviewed_at),
-            default=None,
+        dated = [review for review in claim.reviews if review.reviewed_at is not None]
+        latest = (
+            max(dated, key=lambda review: review.reviewed_at or _NEVER)
+            if dated
+            else (claim.reviews[-1] if claim.reviews else None)
         )
         items.append(
             SearchHitRead(

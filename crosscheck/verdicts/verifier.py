@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -250,25 +251,15 @@ class Verifier:
             exclude_claims=exclude_claims,
             as_of=as_of,
         )
-        if matched:
-            nearest = _matched_eligible(
-                session=session,
-                claim_index=claim_index,
-                text=text,
-                query=query,
-                top_k=top_k,
-                eligibility=eligibility,
-                timings=timings,
-            )
-        else:
-            nearest = _nearest_eligible(
-                session=session,
-                claim_index=claim_index,
-                query=query,
-                top_k=top_k,
-                eligibility=eligibility,
-                timings=timings,
-            )
+        candidates = partial(_matched_eligible, text=text) if matched else _nearest_eligible
+        nearest = candidates(
+            session=session,
+            claim_index=claim_index,
+            query=query,
+            top_k=top_k,
+            eligibility=eligibility,
+            timings=timings,
+        )
         unread = [claim for claim, _ in nearest if judge.languages.unsupported(claim.text)]
         nearest = [(claim, score) for claim, score in nearest if claim not in unread]
         check_deadline()  # before the graph is read or the judge asked

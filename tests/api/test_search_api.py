@@ -142,3 +142,20 @@ def test_graphql_search_answers_as_rest(demo_client: TestClient) -> None:
         "/graphql", json={"query": '{ search(text: "x", topK: 0) { retrieval } }'}
     ).json()
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_undated_reviews_give_the_latest_stored_rating(demo_client: TestClient) -> None:
+    runtime: Runtime = demo_client.app.state.runtime  # type: ignore[attr-defined]
+    claim_id = _search(demo_client, text=US_CLAIM, top_k=1)["items"][0]["claim"]["id"]
+    with runtime.session_factory() as session:
+        for rating, url in [
+            ("Unproven", "https://checks.example/a"),
+            ("True", "https://checks.example/b"),
+        ]:
+            session.add(
+                ClaimReview(
+                    claim_id=claim_id, reviewer="Desk", rating=rating, url=url, reviewed_at=None
+                )
+            )
+            session.commit()
+    assert _search(demo_client, text=US_CLAIM, top_k=1)["items"][0]["rating"] == "True"
