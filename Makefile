@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DATA_DIR ?= ../shared/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load bench-abandoned bench-matching wrk \
+.PHONY: help install browser run serve demo test lint format schema bench bench-graph bench-verify bench-load bench-abandoned bench-matching bench-attribution wrk \
 	train-stance clean
 
 help:  ## List the targets
@@ -20,6 +20,16 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
+# The dependency parser (spaCy 2.3 with its English model) in an environment of its own, run as a
+# sidecar process: it needs numpy<2, crosscheck numpy 2. Versions and hashes: parser/requirements.txt.
+PARSER_VENV ?= .venv-parser
+PARSER_INSTALLED := $(PARSER_VENV)/.installed
+
+$(PARSER_INSTALLED): parser/requirements.txt
+	test -x $(PARSER_VENV)/bin/python || $(PYTHON) -m venv $(PARSER_VENV)
+	$(PARSER_VENV)/bin/python -m pip install --quiet --require-hashes -r parser/requirements.txt
+	touch $(PARSER_INSTALLED)
+
 # GraphiQL's browser files (React included), served at /docs/assets/ so that /graphql works
 # offline: versions and checksums pinned in package-lock.json. Without npm, /graphql says so.
 GRAPHIQL_DIR := api/graphiql
@@ -30,7 +40,7 @@ $(GRAPHIQL_INSTALLED): $(GRAPHIQL_DIR)/package.json $(GRAPHIQL_DIR)/package-lock
 	  npm ci --prefix $(GRAPHIQL_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	else echo "npm was not found: GraphiQL at /graphql will say that its files are missing"; fi
 
-install: $(INSTALLED) $(GRAPHIQL_INSTALLED)  ## Create .venv and install crosscheck with its dev tools, and GraphiQL's files
+install: $(INSTALLED) $(PARSER_INSTALLED) $(GRAPHIQL_INSTALLED)  ## Create .venv (crosscheck, dev tools), .venv-parser (the parser), and GraphiQL's files
 
 run: install  ## Install, migrate the SQLite default, load the demo, serve on :8000
 	$(BIN)/crosscheck db upgrade
@@ -90,6 +100,9 @@ bench-load: install wrk  ## Reads (wrk) and a bulk load at once on one server: 0
 
 bench-matching: install  ## Claim matching: CheckThat! 2020 MAP@k per retrieval mode, /v1/search at 10k and 1M claims (BENCH_ARGS="--sizes 10000 --requests 50" for a quick run)
 	$(BIN)/python bench/claim_matching.py --data-dir $(DATA_DIR) $(BENCH_ARGS)
+
+bench-attribution: install  ## Attribution: found / attributed right on each keyed set, rules alone and with the parser, by cue; articles per second
+	$(BIN)/python bench/attribution.py --by-cue --speed $(BENCH_ARGS)
 
 train-stance: install  ## Retrain the stance model into models/stance (under an hour on 2 cores)
 	$(BIN)/crosscheck train-stance --data-dir $(DATA_DIR) --output models/stance

@@ -92,6 +92,7 @@ def load(
                 session_factory=runtime.session_factory,
                 claim_index=runtime.claim_index,
                 default_source=source,
+                parser=runtime.parser,
             )
             for row_kind in {kind, RowKind.CLAIM_REVIEWS}
         }
@@ -155,18 +156,25 @@ def ingest(
     try:
         with runtime.session_factory() as session:
             stored = document_service.ingest(
-                session=session, claim_index=runtime.claim_index, document_in=document_in
+                session=session,
+                claim_index=runtime.claim_index,
+                document_in=document_in,
+                parser=runtime.parser,
             )
             read = document_service.document_read(stored.document)
     finally:
         runtime.close()
     table = Table(title=f"Document {read.id}: {read.claim_count} claims", show_lines=True)
-    for column in ("source", "speaker", "polarity", "relayed by", "claim"):
+    for column in ("source", "speaker", "cue", "polarity", "relayed by", "claim"):
         table.add_column(column)
     for appearance in read.claims:
+        fallback = "" if appearance.attributed else " (fallback: speaker not named)"
         table.add_row(
-            appearance.claim.source.name,
+            appearance.claim.source.name + fallback,
             appearance.speaker or "",
+            f"{appearance.cue} {appearance.confidence:.2f}"
+            if appearance.cue and appearance.confidence is not None
+            else "",
             appearance.claim.polarity,
             ", ".join(appearance.relayed_by),
             appearance.claim.text,

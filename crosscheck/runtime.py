@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crosscheck.attribution.parser import DEFAULT_INTERPRETER, DependencyParser, default_parser
 from crosscheck.database import create_db_engine, create_session_factory
 from crosscheck.errors import NotReadyError
 from crosscheck.feeds.service import ClaimFeed
@@ -36,6 +37,20 @@ from embeddings.encoders.batching import BatchingEncoder
 from embeddings.encoders.factory import load_encoder
 
 log = logging.getLogger(__name__)
+
+
+def attribution_parser(settings: Settings) -> DependencyParser | None:
+    """The dependency parser settings ask for, or None (off, or not installed: logged)."""
+    if not settings.attribution_parser:
+        return None
+    parser = default_parser(settings.parser_python)
+    if parser is None:
+        log.info(
+            "no dependency parser at %s (make install builds it): statements are attributed "
+            "by the rules alone",
+            settings.parser_python or DEFAULT_INTERPRETER,
+        )
+    return parser
 
 
 class Runtime:
@@ -68,6 +83,8 @@ class Runtime:
         )
         # New evidence for a watched claim, weighed once for all its subscribers.
         self.shared_arrivals = SharedArrivals()
+        # Attribution's second reading, shared by the process; its worker starts on first use.
+        self.parser: DependencyParser | None = attribution_parser(settings)
 
     @property
     def ready(self) -> bool:

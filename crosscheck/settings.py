@@ -232,6 +232,17 @@ class Settings(BaseSettings):
         description="Most operations in one batched GraphQL request (a JSON array); 0: no batches",
     )
     default_top_k: int = Field(default=10, ge=1, le=100)
+    attribution_parser: bool = Field(
+        default=True,
+        description="Read the sentences the attribution rules leave to the publisher a second "
+        "time with the dependency parser (spaCy's en_core_web_sm in .venv-parser, built by make "
+        "install); off, or where it is not installed, the rules attribute alone",
+    )
+    parser_python: Path | None = Field(
+        default=None,
+        description="The Python interpreter of the parser's environment; default "
+        ".venv-parser/bin/python in the repository",
+    )
     stance_graph: bool = Field(
         default=True,
         description="Judge each stored claim against its nearest claims from other sources in "

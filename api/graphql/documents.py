@@ -23,6 +23,17 @@ class AppearanceType:
     quote: str
     speaker: str | None
     relayed_by: list[str]
+    attributed: bool = strawberry.field(
+        description="False when no speaker could be named and the publisher stands in for one"
+    )
+    cue: str | None = strawberry.field(
+        description="What the attribution rests on (speech verb, according to, document, "
+        "relayed, reference, quote continues, narration, unattributed)"
+    )
+    confidence: float | None = strawberry.field(
+        description="How often attributions on this cue were right on articles set aside for "
+        "measuring"
+    )
 
     @classmethod
     def from_read(cls, read: AppearanceRead) -> AppearanceType:
@@ -33,6 +44,9 @@ class AppearanceType:
             quote=read.quote,
             speaker=read.speaker,
             relayed_by=read.relayed_by,
+            attributed=read.attributed,
+            cue=read.cue,
+            confidence=read.confidence,
         )
 
 
@@ -71,6 +85,22 @@ class DocumentType:
                     document_service.appearance_read(row, document_text=text)
                 ),
             )
+
+        return await info.context.run(fetch)
+
+    @strawberry.field(
+        description="Claims whose speaker could not be named: stored under the publisher as a "
+        "fallback, not as its words"
+    )
+    async def unattributed(self, info: GraphQLInfo) -> list[AppearanceType]:
+        text = self.text
+
+        def fetch(session: Session) -> list[AppearanceType]:
+            rows = document_service.unattributed(session=session, document_id=self.id)
+            return [
+                AppearanceType.from_read(document_service.appearance_read(r, document_text=text))
+                for r in rows
+            ]
 
         return await info.context.run(fetch)
 
@@ -150,7 +180,10 @@ class DocumentMutation:
                 {k: v for k, v in vars(input).items() if v is not None}
             )
             stored = document_service.ingest(
-                session=session, claim_index=runtime.claim_index, document_in=document_in
+                session=session,
+                claim_index=runtime.claim_index,
+                document_in=document_in,
+                parser=runtime.parser,
             )
             return IngestDocumentPayload(
                 document=DocumentType.from_row(stored.document), created=stored.created

@@ -224,6 +224,9 @@ async def bulk_claims(request: Request, runtime: RuntimeDep, claim_index: ClaimI
 )
 async def bulk_documents(request: Request, runtime: RuntimeDep, claim_index: ClaimIndexDep) -> Any:
     loader = bulk_loader(
-        RowKind.DOCUMENTS, session_factory=runtime.session_factory, claim_index=claim_index
+        RowKind.DOCUMENTS,
+        session_factory=runtime.session_factory,
+        claim_index=claim_index,
+        parser=runtime.parser,
     )
     return await _load(request, runtime, loader, RowKind.DOCUMENTS)

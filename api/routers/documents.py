@@ -36,10 +36,14 @@ DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id")]
     responses={200: {"model": DocumentRead, "description": "The same document was already stored"}},
 )
 def ingest_document(
-    document_in: DocumentCreate, session: SessionDep, claim_index: ClaimIndexDep, response: Response
+    document_in: DocumentCreate,
+    session: SessionDep,
+    claim_index: ClaimIndexDep,
+    runtime: RuntimeDep,
+    response: Response,
 ) -> DocumentRead:
     stored = document_service.ingest(
-        session=session, claim_index=claim_index, document_in=document_in
+        session=session, claim_index=claim_index, document_in=document_in, parser=runtime.parser
     )
     if not stored.created:
         response.status_code = status.HTTP_200_OK
@@ -111,7 +115,10 @@ async def upload_document(
     def store() -> tuple[DocumentRead, bool]:
         with runtime.session_factory() as session:
             stored = document_service.ingest(
-                session=session, claim_index=runtime.claim_index, document_in=document_in
+                session=session,
+                claim_index=runtime.claim_index,
+                document_in=document_in,
+                parser=runtime.parser,
             )
             return document_service.document_read(stored.document), stored.created
 

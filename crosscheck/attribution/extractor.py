@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from crosscheck.attribution.cues import CONFIDENCE, Cue
+from crosscheck.attribution.entities import Refusal, speaker_entity
 from crosscheck.attribution.patterns import (
     ACCORDING_TO_FIRST,
     ACCORDING_TO_LAST,
@@ -61,6 +63,18 @@ class ExtractedStatement:
     person: str | None
     polarity: Polarity
     relayed_by: list[str] = field(default_factory=list)
+    cue: Cue = Cue.NARRATION
+    aliases: tuple[str, ...] = ()  # other names of the source, as the text wrote them
+
+    @property
+    def attributed(self) -> bool:
+        """False when the publisher stands in for a speaker the text did not let us name."""
+        return self.cue is not Cue.UNATTRIBUTED
+
+    @property
+    def confidence(self) -> float:
+        """How often an attribution resting on this cue is right (see ``cues.CONFIDENCE``)."""
+        return CONFIDENCE[self.cue]
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,7 @@ class _Match:
 _QUOTE_MARK = re.compile(r"[\"“”]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 
 
-def _tidy(content: str) -> str:
+def tidy(content: str) -> str:
     """Content as a sentence of its own: quote marks dropped (apostrophes kept), capitalised."""
     text = _QUOTE_MARK.sub("", content.strip())
     text = " ".join(text.split()).rstrip(",;: ")
@@ -181,6 +195,42 @@ def _owned_document(phrase: str) -> bool:
     return bool(words) and (
         (words[0] in {"its", "their"} and any(w in DOCUMENT_NOUNS for w in words[:4]))
         or (words[0] in {"a", "an"} and any(w in DOCUMENT_NOUNS for w in words[1:3]))
+    )
+
+
+_REFERRING = re.compile(r"^(?:he|she|they|it|the\s+[a-z][\w\s'’-]*|its\s+[a-z][\w\s'’-]*)$")
+
+
+def _cue_of(found: _Match, relayed: bool) -> Cue:
+    """The cue of an attribution the rules found."""
+    phrase = " ".join(found.speaker_phrase.split()).strip(" ,.;:")
+    if relayed:
+        return Cue.RELAYED
+    if found.verb.lower() == "according to":
+        return Cue.ACCORDING_TO
+    if found.document or found.verb == "put":
+        return Cue.DOCUMENT
+    if _REFERRING.match(phrase):
+        return Cue.REFERENCE
+    return Cue.SPEECH_VERB
+
+
+def _as_entity(statement: ExtractedStatement, publisher: str) -> ExtractedStatement:
+    """The statement under its speaker's own name, or unattributed when that is no name."""
+    if not statement.attributed or statement.cue is Cue.NARRATION:
+        return statement
+    outlets = [o for o in statement.relayed_by if not isinstance(speaker_entity(o, None), Refusal)]
+    entity = speaker_entity(statement.source, statement.person)
+    if isinstance(entity, Refusal):
+        return replace(
+            statement, source=publisher, person=None, relayed_by=outlets, cue=Cue.UNATTRIBUTED
+        )
+    return replace(
+        statement,
+        source=entity.source,
+        person=entity.person,
+        relayed_by=outlets,
+        aliases=entity.aliases,
     )
 
 
@@ -304,7 +354,7 @@ def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
     first.learn_mentions(text)
     _extract(text, publisher, first)
     second = SpeakerMemory(by_name=dict(first.by_name), text=text, described=first.described)
-    return _extract(text, publisher, second)
+    return [_as_entity(statement, publisher) for statement in _extract(text, publisher, second)]
 
 
 def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[ExtractedStatement]:
@@ -329,6 +379,7 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         relayed: list[str] = []
         polarity = Polarity.ASSERTS
         content = sentence.text
+        cue = Cue.NARRATION
         if found is not None and speaker is not None:
             if found.document:
                 memory.last_document = speaker
@@ -354,26 +405,31 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
             if origin is not None:
                 relayed = [speaker.source]
                 speaker = origin
+            cue = _cue_of(found, relayed=origin is not None)
         if found is None:
             memory.mentioned(sentence.text)  # "Marchetti declined to say...": she is in focus
         quoted = sentence.text.lstrip()[:1] in QUOTE_OPEN
         if speaker is None and _opens_quote(sentence.text) and previous_quote_speaker is not None:
             speaker = previous_quote_speaker  # a quote that goes on from the last speaker
+            cue = Cue.QUOTE_CONTINUES
+        elif speaker is None and quoted:
+            cue = Cue.UNATTRIBUTED  # somebody's words, but the text does not say whose
         previous_quote_speaker = speaker if quoted or found else None
-        tidy = _tidy(content)
-        if not is_checkable(tidy, attributed=speaker is not None) or (
+        tidied = tidy(content)
+        if not is_checkable(tidied, attributed=speaker is not None) or (
             found is not None and found.verb.lower() in APPEAL_VERBS
         ):
             continue
         statements.append(
             ExtractedStatement(
-                text=tidy,
+                text=tidied,
                 start=sentence.start,
                 end=sentence.end,
                 source=speaker.source if speaker else publisher,
                 person=speaker.person if speaker else None,
                 polarity=polarity,
                 relayed_by=relayed,
+                cue=cue,
             )
         )
     return statements

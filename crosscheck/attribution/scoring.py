@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,9 @@ class KeyScore:
     misattributed: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
     non_claims_extracted: list[str] = field(default_factory=list)
+    # keyed statements found, and those attributed right, by the cue their attribution rests on
+    found_by_cue: Counter[str] = field(default_factory=Counter)
+    right_by_cue: Counter[str] = field(default_factory=Counter)
 
 
 def _key(name: str) -> str:
@@ -48,8 +53,13 @@ def _same_source(
     )
 
 
-def score_article(text: str, key: dict[str, Any]) -> KeyScore:
-    statements = extract_statements(text, key["publisher"])
+Extract = Callable[[str, str], list[ExtractedStatement]]
+
+
+def score_article(
+    text: str, key: dict[str, Any], extract: Extract = extract_statements
+) -> KeyScore:
+    statements = extract(text, key["publisher"])
     score = KeyScore(statements=len(key["statements"]))
     for expected in key["statements"]:
         start = text.index(expected["quote"])
@@ -59,8 +69,11 @@ def score_article(text: str, key: dict[str, Any]) -> KeyScore:
             score.missed.append(expected["quote"])
             continue
         score.found += 1
+        cue = overlapping[0].cue.value
+        score.found_by_cue[cue] += 1
         if any(_same_source(s, expected, key) for s in overlapping):
             score.attributed += 1
+            score.right_by_cue[cue] += 1
         else:
             got = ", ".join(sorted({s.source for s in overlapping}))
             score.misattributed.append(f"{expected['source']} <- {got}: {expected['quote'][:60]}")
@@ -72,10 +85,11 @@ def score_article(text: str, key: dict[str, Any]) -> KeyScore:
     return score
 
 
-def score_folder(folder: Path) -> dict[str, KeyScore]:
+def score_folder(folder: Path, extract: Extract = extract_statements) -> dict[str, KeyScore]:
     """Scores for every ``*.key.json`` in ``folder`` against its ``.txt`` article."""
     results = {}
     for key_path in sorted(folder.glob("*.key.json")):
         article = key_path.with_name(key_path.name.removesuffix(".key.json") + ".txt")
-        results[article.stem] = score_article(article.read_text(), json.loads(key_path.read_text()))
+        key = json.loads(key_path.read_text())
+        results[article.stem] = score_article(article.read_text(), key, extract)
     return results

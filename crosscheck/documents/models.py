@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
@@ -42,7 +42,7 @@ class Document(Base):
 
 
 class ClaimAppearance(Base):
-    """Where a claim appears in a document: its span, who spoke, and who relayed it."""
+    """Where a claim appears in a document: its span, who spoke, who relayed it, and on what cue."""
 
     __tablename__ = "claim_appearances"
     __table_args__ = (UniqueConstraint("claim_id", "document_id", "start"),)
@@ -58,5 +58,12 @@ class ClaimAppearance(Base):
     end: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(200))
     relayed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # what the attribution rests on (attribution.cues.Cue); null on rows stored before cues
+    cue: Mapped[str | None] = mapped_column(String(32))
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def attributed(self) -> bool:
+        return self.cue != "unattributed"  # attribution.cues.Cue.UNATTRIBUTED
 
     claim: Mapped[Claim] = relationship(lazy="joined", innerjoin=True)

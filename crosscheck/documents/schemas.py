@@ -45,6 +45,18 @@ class AppearanceRead(BaseModel):
     quote: str = Field(description="The document's own words at this span")
     speaker: str | None = Field(description="The person who spoke for the source, if any")
     relayed_by: list[str] = Field(description="Outlets that relayed the statement, origin first")
+    attributed: bool = Field(
+        description="False when no speaker could be named and the publisher stands in for one"
+    )
+    cue: str | None = Field(
+        description="What the attribution rests on: speech verb, according to, document, "
+        "relayed, reference, quote continues, narration (the publisher's own reporting) or "
+        "unattributed; null for claims stored before cues were recorded"
+    )
+    confidence: float | None = Field(
+        description="How often attributions on this cue were right on articles set aside for "
+        "measuring (0 for unattributed)"
+    )
 
 
 class DocumentSummary(BaseModel):
@@ -62,6 +74,10 @@ class DocumentSummary(BaseModel):
 class DocumentRead(DocumentSummary):
     text: str
     claims: list[AppearanceRead]
+    unattributed: list[AppearanceRead] = Field(
+        description="The claims above whose speaker could not be named: stored under the "
+        "publisher as a fallback, not as its words"
+    )
 
 
 DocumentPage = Page[DocumentSummary]

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosscheck.attribution.extractor import extract_statements
+from crosscheck.attribution.cues import Cue
+from crosscheck.attribution.extractor import ExtractedStatement
+from crosscheck.attribution.parser import DependencyParser
+from crosscheck.attribution.second_reading import read_statements
 from crosscheck.claims import service as claim_service
 from crosscheck.claims.schemas import MAX_CLAIM_CHARS, ClaimCreate, ClaimRead
 from crosscheck.documents.exceptions import DocumentNotFoundError
@@ -29,21 +32,36 @@ class StoredDocument:
     created: bool
 
 
-def _source_for(session: Session, name: str, *, publisher: Source, person: str | None) -> Source:
+def _source_for(session: Session, statement: ExtractedStatement, *, publisher: Source) -> Source:
+    name = statement.source
     if name_key(name) == name_key(publisher.name):
         return publisher
-    kind = SourceKind.PERSON if person is not None and person == name else SourceKind.OTHER
-    return source_service.get_or_create(session=session, name=name, kind=kind)
+    for known_as in statement.aliases:  # "Senator Jane Roe" stored before as its own source
+        known = source_service.find_by_name(session=session, name=known_as)
+        if known is not None and source_service.find_by_name(session=session, name=name) is None:
+            return known
+    person = statement.person is not None and statement.person == name
+    kind = SourceKind.PERSON if person else SourceKind.OTHER
+    source = source_service.get_or_create(session=session, name=name, kind=kind)
+    source_service.add_aliases(session=session, source=source, aliases=statement.aliases)
+    return source
 
 
 def ingest(
-    *, session: Session, claim_index: ClaimIndex, document_in: DocumentCreate
+    *,
+    session: Session,
+    claim_index: ClaimIndex,
+    document_in: DocumentCreate,
+    parser: DependencyParser | None = None,
 ) -> StoredDocument:
-    """Store the document and its attributed claims, commit, then index the new claims."""
+    """Store the document and its attributed claims, commit, then index the new claims.
+
+    ``parser``: the dependency parser for attribution's second reading (rules alone without).
+    """
     # Read before writing: the write transaction (SQLite's one lock) lasts only the inserts.
     statements = [
         statement
-        for statement in extract_statements(document_in.text, document_in.publisher)
+        for statement in read_statements(document_in.text, document_in.publisher, parser)
         if len(statement.text) <= MAX_CLAIM_CHARS
     ]
     publisher = source_service.get_or_create(
@@ -69,9 +87,7 @@ def ingest(
     session.flush()
     new_claims: list[tuple[int, str]] = []
     for statement in statements:
-        source = _source_for(
-            session, statement.source, publisher=publisher, person=statement.person
-        )
+        source = _source_for(session, statement, publisher=publisher)
         for outlet in statement.relayed_by:
             source_service.get_or_create(session=session, name=outlet, kind=SourceKind.OUTLET)
         stored = claim_service.create(
@@ -94,6 +110,8 @@ def ingest(
                 end=statement.end,
                 speaker=statement.person,
                 relayed_by=statement.relayed_by,
+                cue=statement.cue.value,
+                confidence=statement.confidence,
             )
         )
     session.commit()
@@ -140,6 +158,20 @@ def appearances_page(
     )
 
 
+def unattributed(*, session: Session, document_id: int) -> list[ClaimAppearance]:
+    """The appearances in one document whose speaker could not be named, in reading order."""
+    return list(
+        session.scalars(
+            select(ClaimAppearance)
+            .where(
+                ClaimAppearance.document_id == document_id,
+                ClaimAppearance.cue == Cue.UNATTRIBUTED.value,
+            )
+            .order_by(ClaimAppearance.start)
+        )
+    )
+
+
 def appearance_read(appearance: ClaimAppearance, *, document_text: str) -> AppearanceRead:
     """The response form of one appearance, quoting the document's own words."""
     return AppearanceRead(
@@ -149,11 +181,18 @@ def appearance_read(appearance: ClaimAppearance, *, document_text: str) -> Appea
         quote=document_text[appearance.start : appearance.end],
         speaker=appearance.speaker,
         relayed_by=list(appearance.relayed_by or []),
+        attributed=appearance.attributed,
+        cue=appearance.cue,
+        confidence=appearance.confidence,
     )
 
 
 def document_read(document: Document) -> DocumentRead:
     """The response form of a document, with each claim where it appears."""
+    claims = [
+        appearance_read(appearance, document_text=document.text)
+        for appearance in document.appearances
+    ]
     return DocumentRead(
         id=document.id,
         title=document.title,
@@ -163,8 +202,6 @@ def document_read(document: Document) -> DocumentRead:
         created_at=document.created_at,
         claim_count=document.claim_count,
         text=document.text,
-        claims=[
-            appearance_read(appearance, document_text=document.text)
-            for appearance in document.appearances
-        ],
+        claims=claims,
+        unattributed=[claim for claim in claims if not claim.attributed],
     )

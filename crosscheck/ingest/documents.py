@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crosscheck.attribution.parser import DependencyParser
 from crosscheck.documents import service as document_service
 from crosscheck.documents.schemas import DocumentCreate
 from crosscheck.errors import CrosscheckError
@@ -31,8 +32,10 @@ class DocumentBulkLoader:
         claim_index: ClaimIndex,
         default_publisher: str | None = None,
         batch_rows: int = DOCUMENT_BATCH_ROWS,
+        parser: DependencyParser | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._parser = parser
         self._index = claim_index
         self._default_publisher = default_publisher
         self.batch_rows = min(batch_rows, DEFAULT_BATCH_ROWS)
@@ -57,7 +60,10 @@ class DocumentBulkLoader:
         with self._session_factory() as session:
             try:
                 stored = document_service.ingest(
-                    session=session, claim_index=self._index, document_in=document_in
+                    session=session,
+                    claim_index=self._index,
+                    document_in=document_in,
+                    parser=self._parser,
                 )
             except CrosscheckError as exc:
                 session.rollback()

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from crosscheck.attribution.parser import DependencyParser
 from crosscheck.indexing.service import ClaimIndex
 from crosscheck.ingest.claims import ClaimBulkLoader, ResultsCallback
 from crosscheck.ingest.documents import DocumentBulkLoader
@@ -38,6 +39,7 @@ def bulk_loader(
     session_factory: sessionmaker[Session],
     claim_index: ClaimIndex,
     default_source: str | None = None,
+    parser: DependencyParser | None = None,
 ) -> BulkLoader:
     """The loader for ``kind``; ``default_source`` fills rows without a source (the publisher
     of documents, the claimant of claim reviews)."""
@@ -52,6 +54,7 @@ def bulk_loader(
             session_factory=session_factory,
             claim_index=claim_index,
             default_publisher=default_source,
+            parser=parser,
         )
     return ClaimBulkLoader(
         session_factory=session_factory, claim_index=claim_index, default_source=default_source

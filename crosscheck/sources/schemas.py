@@ -12,7 +12,10 @@ from crosscheck.pagination import Page
 from crosscheck.sources.models import SourceKind
 from crosscheck.textnorm import clean_text, name_key
 
-SourceName = Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank, ShowsText]
+MAX_SOURCE_NAME_CHARS = 200
+SourceName = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_SOURCE_NAME_CHARS), NotBlank, ShowsText
+]
 
 
 class SourceCreate(BaseModel):

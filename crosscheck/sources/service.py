@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources.exceptions import SourceNameTakenError, SourceNotFoundError
 from crosscheck.sources.models import Source, SourceAlias, SourceKind
-from crosscheck.sources.schemas import SourceCreate
+from crosscheck.sources.schemas import MAX_SOURCE_NAME_CHARS, SourceCreate
 from crosscheck.textnorm import clean_text, contains_pattern, name_key
 
 
@@ -68,6 +68,23 @@ def get_or_create(*, session: Session, name: str, kind: SourceKind = SourceKind.
         if raced is None:
             raise
         return raced
+
+
+def add_aliases(*, session: Session, source: Source, aliases: Iterable[str]) -> None:
+    """Give ``source`` the aliases no source is known by yet (others are left to their owner)."""
+    for alias in aliases:
+        key = name_key(alias)
+        if not alias or len(alias) > MAX_SOURCE_NAME_CHARS or key == source.name_key:
+            continue
+        if find_by_name(session=session, name=alias) is not None:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(
+                    SourceAlias(source_id=source.id, alias=clean_text(alias), alias_key=key)
+                )
+        except IntegrityError:
+            continue  # another writer took the alias first
 
 
 def get(*, session: Session, source_id: int) -> Source:

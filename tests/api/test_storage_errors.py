@@ -269,10 +269,10 @@ def test_a_document_is_read_before_its_write_transaction_starts(
 ) -> None:
     from crosscheck.documents import service as document_service
 
-    extract = document_service.extract_statements
+    extract = document_service.read_statements
     others_wrote: list[bool] = []
 
-    def extract_while_another_writes(text: str, publisher: str) -> Any:
+    def extract_while_another_writes(text: str, publisher: str, parser: Any) -> Any:
         # Another writer must get the lock at once while the document is being read.
         other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None, timeout=0)
         try:
@@ -283,9 +283,9 @@ def test_a_document_is_read_before_its_write_transaction_starts(
             others_wrote.append(False)
         finally:
             other.close()
-        return extract(text, publisher)
+        return extract(text, publisher, parser)
 
-    monkeypatch.setattr(document_service, "extract_statements", extract_while_another_writes)
+    monkeypatch.setattr(document_service, "read_statements", extract_while_another_writes)
     post_claim(impatient_client, "Dams need inspection.", "Aster Gazette")  # publisher exists
     response = impatient_client.post(
         "/v1/documents", json={"text": "The dam burst on Monday.", "publisher": "Aster Gazette"}
