@@ -22,6 +22,7 @@ from crosscheck.attribution.patterns import (
     DOCUMENT_BY,
     DOCUMENT_NOUNS,
     FINDINGS_OF,
+    LIST_MARK,
     MID_SENTENCE,
     NO_COMMENT,
     OWN_DOCUMENT,
@@ -30,6 +31,7 @@ from crosscheck.attribution.patterns import (
     PUT_FIGURE_AT,
     QUOTE_CLOSE,
     QUOTE_OPEN,
+    QUOTE_THEN_DASH_SPEAKER,
     QUOTE_THEN_SPEAKER,
     RELAY_VERBS,
     RELEASED_BY,
@@ -102,6 +104,9 @@ def tidy(content: str) -> str:
 def _candidates(sentence: str) -> list[_Match]:
     """Readings of ``sentence`` as attributed speech, most specific first."""
     found: list[_Match] = []
+    match = QUOTE_THEN_DASH_SPEAKER.match(sentence)
+    if match:
+        found.append(_Match(match.group("speaker"), match.group("content"), "said"))
     match = QUOTE_THEN_SPEAKER.match(sentence)
     if match:
         content = match.group("content")
@@ -252,7 +257,11 @@ def _clean_outlet(name: str) -> str:
 def _may_hold_a_statement(sentence: str) -> bool:
     """Not a heading, byline or prompt: a sentence that ends like one and is no boilerplate."""
     stripped = sentence.rstrip()
-    ends_like_sentence = stripped[-1:] in ".!?" or stripped[-1:] in QUOTE_CLOSE
+    ends_like_sentence = (
+        stripped[-1:] in ".!?"
+        or stripped[-1:] in QUOTE_CLOSE
+        or QUOTE_THEN_DASH_SPEAKER.match(stripped) is not None
+    )
     shortest = 3 if _DENIAL.search(stripped) else MIN_WORDS
     return (
         ends_like_sentence
@@ -344,6 +353,29 @@ def _lines(text: str) -> list[Sentence]:
     return sentences
 
 
+# An interview printed as questions and answers: "Q: ..." then "A: ..."
+_QUESTION_LINE = re.compile(r"^\s*Q\s*[:.]\s", re.MULTILINE)
+_ANSWER = re.compile(r"^A\s*[:.]\s+")
+# Who answers: the person the introduction opens a sentence with ("Jane Roe has run ...")
+_INTRODUCED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<person>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2})"
+    r"(?:,[^,\n]{3,80},)?\s+(?:has|had|is|was|runs|ran|leads|led|took|became|spoke|joined)\b",
+    re.MULTILINE,
+)
+
+
+def _interviewee(text: str) -> Speaker | None:
+    """The person whose answers a question-and-answer interview prints, if it is one."""
+    first_question = _QUESTION_LINE.search(text)
+    if first_question is None:
+        return None
+    introduced = _INTRODUCED.search(text, 0, first_question.start())
+    if introduced is None:
+        return None
+    person = introduced.group("person")
+    return Speaker(source=person, person=person, is_person=True)
+
+
 def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
     """Checkable statements of ``text``; unattributed ones are the publisher's own.
 
@@ -360,9 +392,14 @@ def extract_statements(text: str, publisher: str) -> list[ExtractedStatement]:
 def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[ExtractedStatement]:
     statements: list[ExtractedStatement] = []
     previous_quote_speaker: Speaker | None = None
+    interviewee = _interviewee(text)
+    answering = False  # inside an interview's answer: its sentences are the interviewee's
     for line_sentence in _lines(text):
-        dateline = DATELINE.match(line_sentence.text)
-        cut = dateline.end() if dateline else 0
+        dateline = DATELINE.match(line_sentence.text) or LIST_MARK.match(line_sentence.text)
+        answer = _ANSWER.match(line_sentence.text) if interviewee is not None else None
+        if interviewee is not None and (answer or _QUESTION_LINE.match(line_sentence.text)):
+            answering = answer is not None
+        cut = answer.end() if answer else dateline.end() if dateline else 0
         sentence = Sentence(line_sentence.text[cut:], line_sentence.start + cut, line_sentence.end)
         if not _may_hold_a_statement(sentence.text):
             previous_quote_speaker = None
@@ -409,7 +446,9 @@ def _extract(text: str, publisher: str, memory: SpeakerMemory) -> list[Extracted
         if found is None:
             memory.mentioned(sentence.text)  # "Marchetti declined to say...": she is in focus
         quoted = sentence.text.lstrip()[:1] in QUOTE_OPEN
-        if speaker is None and _opens_quote(sentence.text) and previous_quote_speaker is not None:
+        if speaker is None and answering and interviewee is not None:
+            speaker, cue = interviewee, Cue.INTERVIEW
+        elif speaker is None and _opens_quote(sentence.text) and previous_quote_speaker is not None:
             speaker = previous_quote_speaker  # a quote that goes on from the last speaker
             cue = Cue.QUOTE_CONTINUES
         elif speaker is None and quoted:

@@ -133,6 +133,12 @@ QUOTE_THEN_SPEAKER = re.compile(
     rf"(?:,\s*(?P<rest>[“\"].*?))?\s*[.!]?$",
     re.DOTALL,
 )
+# A live blog's or list's quote signed after a dash: '"...," — Jane Roe, harbour master'
+QUOTE_THEN_DASH_SPEAKER = re.compile(
+    rf"^[{QUOTE_OPEN}](?P<content>.+?)[{QUOTE_CLOSE}]\s*[—–]\s*(?P<speaker>[A-Z][^{QUOTE_OPEN}—–]{{1,150}}?)"
+    r"\s*\.?$",
+    re.DOTALL,
+)
 # X echoed this, warning that ...
 SPEAKER_THEN_PARTICIPLE = re.compile(
     rf"^(?P<speaker>[^,]+?)\s+(?=[a-z])\w+(?:\s+\w+){{0,3}},\s*(?P<verb>{'|'.join(PARTICIPLE_VERBS)})"
@@ -277,6 +283,10 @@ ACCORDING_TO_MID = re.compile(
 DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?(?:\s+\([A-Za-z .]+\))?"
     r"\s*[–—-]{1,2}\s*"
+)
+# A list item's mark or a live blog's time stamp before the item: "• ", "- ", "14:05 – "
+LIST_MARK = re.compile(
+    r"^(?:[•·▪◦‣*]|[-–—](?=\s)|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[–—-]|\d{1,2}\s*[ap]\.?m\.?\s*[–—-])\s*"
 )
 PLACE_WORDS = frozenset(
     "states kingdom republic union nations emirates arabia africa america zealand korea island "

@@ -28,14 +28,43 @@ from crosscheck.attribution.patterns import ROLE_WORDS
 logger = logging.getLogger(__name__)
 _ROLE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r")\b", re.IGNORECASE)
 _SECOND_READ = (Cue.NARRATION, Cue.UNATTRIBUTED)
+# "a person familiar with the matter", "two officials who asked not to be named": people the
+# text does not name, stored as the rules store them ("unnamed officials")
+_UNNAMED = re.compile(
+    r"^(?:an?|one|two|three|four|several|some|other|senior|\d+)\s+(?:(?:senior|western|"
+    r"government|company|industry|security|[a-z]+ian)\s+)?(?P<group>(?:person|people|officials?|"
+    r"sources?|diplomats?|bankers?|executives?|advisers?|aides?|insiders?|employees?|lawyers?)"
+    r"\b.*)$",
+    re.IGNORECASE,
+)
+# "the airport", "the prosecution": a body the document has already attributed statements to
+_DESCRIPTION = re.compile(r"^the\s+(?:[a-z-]+\s+)?(?P<noun>[a-z-]{4,})$", re.IGNORECASE)
 
 
-def _speaker(found: ParsedAttribution, last: ExtractedStatement | None) -> tuple[str, str | None]:
+def _described(noun: str, earlier: list[ExtractedStatement]) -> str:
+    """The latest source attributed before whose name holds ``noun`` ("airport"), else ""."""
+    stem = noun.lower()[:6]
+    for statement in reversed(earlier):
+        words = statement.source.lower().split()
+        if (
+            statement.attributed
+            and statement.cue is not Cue.NARRATION
+            and any(w.startswith(stem) for w in words)
+        ):
+            return statement.source
+    return ""
+
+
+def _speaker(found: ParsedAttribution, earlier: list[ExtractedStatement]) -> tuple[str, str | None]:
     """(source, person) the parse names, or ("", None) when it names nobody usable."""
     if found.is_pronoun:
-        if found.speaker_text in {"he", "she"} and last is not None and last.person is not None:
-            return last.source, last.person
-        return "", None
+        return "", None  # a "he" or "she" the rules could not place is no safer a guess here
+    if not found.person and not found.organization:
+        unnamed = _UNNAMED.match(found.speaker_text)
+        if unnamed:
+            return f"unnamed {unnamed.group('group')}", None
+        described = _DESCRIPTION.match(found.speaker_text)
+        return (_described(described.group("noun"), earlier), None) if described else ("", None)
     if found.person and found.organization and _ROLE.search(found.speaker_text):
         return found.organization, found.person  # "a spokeswoman for X, Jane Roe"
     if found.person:
@@ -60,15 +89,13 @@ def reread(
         )
     )
     result: list[ExtractedStatement] = []
-    last: ExtractedStatement | None = None
     for statement in statements:
         if statement.cue not in _SECOND_READ:
             result.append(statement)
-            last = statement if statement.person else last
             continue
         sentence = parses[id(statement)]
         found = find_attribution(sentence)
-        source, person = _speaker(found, last) if found is not None else ("", None)
+        source, person = _speaker(found, result) if found is not None else ("", None)
         if found is None or not source:
             result.append(statement)
             continue
@@ -88,10 +115,9 @@ def reread(
             person=entity.person,
             aliases=entity.aliases,
             polarity=Polarity.DENIES if found.denies else statement.polarity,
-            cue=Cue.REFERENCE if found.is_pronoun else Cue.PARSE,
+            cue=Cue.PARSE,
         )
         result.append(reread_statement)
-        last = reread_statement if reread_statement.person else last
     return result
 
 

@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from crosscheck.attribution.extractor import extract_statements
+from crosscheck.runtime import Runtime
+from crosscheck.settings import Settings
 from crosscheck.sources.schemas import MAX_SOURCE_NAME_CHARS
+from embeddings.encoders.sentence_transformers import SentenceTransformerEncoder
+from tests.conftest import wait_until_ready
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 KEYED_SETS = ("articles", "articles-heldout", "articles-eval")
@@ -94,8 +99,20 @@ def test_extraction_names_no_source_longer_than_a_name() -> None:
             assert not statement.source.startswith('"'), label
 
 
+@pytest.fixture
+def unlimited_client(
+    settings: Settings, encoder: SentenceTransformerEncoder
+) -> Iterator[TestClient]:
+    """The real app on the test database, with no limit on writes per minute."""
+    unlimited = settings.model_copy(update={"rate_limit_write": None})
+    with TestClient(create_app(Runtime(unlimited, encoder=encoder))) as test_client:
+        wait_until_ready(test_client)
+        yield test_client
+
+
 @pytest.mark.slow
-def test_mangled_articles_never_make_ingestion_fail(client: TestClient) -> None:
+def test_mangled_articles_never_make_ingestion_fail(unlimited_client: TestClient) -> None:
+    client = unlimited_client
     statuses: dict[int, list[str]] = {}
     for label, text in _mangled():
         publisher = label.split(": ", 1)[1]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crosscheck.attribution.cues import Cue
 from crosscheck.attribution.extractor import Polarity, extract_statements
 from crosscheck.attribution.scoring import score_folder
 
@@ -118,3 +119,34 @@ def test_seed_article_attributes_to_the_asserting_bodies_not_the_publisher() -> 
     assert any("1,500" in text for text in nis)
     denial = next(s for s in statements if s.source == "Russian Foreign Ministry")
     assert denial.polarity is Polarity.DENIES and "propaganda" in denial.text
+
+
+def test_live_blog_items_and_quotes_signed_after_a_dash() -> None:
+    text = (
+        "Valley Echo\n"
+        "14:05 – Shelters open\n"
+        "• The council said 212 people had registered at the two rest centres by 4:30 p.m.\n"
+        "- Police say two men were arrested at the bridge at about 6.30pm.\n"
+        "• “The river rose 40 centimetres in the last hour.” — Mara Quist, duty officer\n"
+    )
+    statements = extract_statements(text, "Valley Echo")
+    assert [s.source for s in statements] == ["Council", "Police", "Mara Quist"]
+    assert statements[2].text == "The river rose 40 centimetres in the last hour."
+
+
+def test_question_and_answer_interviews_give_answers_to_the_interviewee() -> None:
+    text = (
+        "Harbour Weekly\n"
+        "Q&A: the head of the Dock Charity\n"
+        "Ilse Verhoek has run the Dock Charity since 2019.\n"
+        "Interview by Tom Brandt\n"
+        "Q: Who comes to you?\n"
+        "A: More and more, people in work. In our survey of 600 users, 38% had a job.\n"
+        "Q: Are donations keeping up?\n"
+        "A: Donations from the public fell by about 12% last year.\n"
+    )
+    statements = extract_statements(text, "Harbour Weekly")
+    answers = [s for s in statements if s.cue is Cue.INTERVIEW]
+    assert [s.source for s in answers] == ["Ilse Verhoek"] * 3
+    assert answers[1].text.startswith("In our survey of 600 users")
+    assert all(s.source == "Harbour Weekly" for s in statements if s.cue is not Cue.INTERVIEW)

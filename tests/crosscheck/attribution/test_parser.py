@@ -15,7 +15,7 @@ PARSER = default_parser()
 if PARSER is None:
     pytest.skip(
         "no parser environment: .venv-parser/bin/python is missing (make install builds it; "
-        "CROSSCHECK_PARSER_PYTHON names another)",
+        "CROSSCHECK_PARSER_PYTHON names another for the service)",
         allow_module_level=True,
     )
 
