@@ -168,9 +168,8 @@ def ingest(
     for column in ("source", "speaker", "cue", "polarity", "relayed by", "claim"):
         table.add_column(column)
     for appearance in read.claims:
-        fallback = "" if appearance.attributed else " (fallback: speaker not named)"
         table.add_row(
-            appearance.claim.source.name + fallback,
+            appearance.claim.source.name,
             appearance.speaker or "",
             f"{appearance.cue} {appearance.confidence:.2f}"
             if appearance.cue and appearance.confidence is not None

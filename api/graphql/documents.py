@@ -89,8 +89,8 @@ class DocumentType:
         return await info.context.run(fetch)
 
     @strawberry.field(
-        description="Claims whose speaker could not be named: stored under the publisher as a "
-        "fallback, not as its words"
+        description="Claims whose speaker could not be named: stored under the source "
+        "'<publisher> (speaker not named)', not as the publisher's words"
     )
     async def unattributed(self, info: GraphQLInfo) -> list[AppearanceType]:
         text = self.text

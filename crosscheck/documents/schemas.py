@@ -76,7 +76,7 @@ class DocumentRead(DocumentSummary):
     claims: list[AppearanceRead]
     unattributed: list[AppearanceRead] = Field(
         description="The claims above whose speaker could not be named: stored under the "
-        "publisher as a fallback, not as its words"
+        "source '<publisher> (speaker not named)', not as the publisher's words"
     )
 
 

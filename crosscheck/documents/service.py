@@ -20,7 +20,7 @@ from crosscheck.indexing.service import ClaimIndex
 from crosscheck.pagination import PageRequest, ResultPage, paginate
 from crosscheck.sources import service as source_service
 from crosscheck.sources.models import Source, SourceKind
-from crosscheck.sources.schemas import SourceRef
+from crosscheck.sources.schemas import MAX_SOURCE_NAME_CHARS, SourceRef
 from crosscheck.textnorm import content_hash, name_key
 
 
@@ -32,7 +32,20 @@ class StoredDocument:
     created: bool
 
 
+UNNAMED_SPEAKER = " (speaker not named)"
+
+
+def unattributed_source_name(publisher: str) -> str:
+    """The source that holds a publisher's quotes whose speaker it did not name: marked in its
+    name, so that no answer presents the publisher as the one who said them."""
+    return publisher[: MAX_SOURCE_NAME_CHARS - len(UNNAMED_SPEAKER)].rstrip() + UNNAMED_SPEAKER
+
+
 def _source_for(session: Session, statement: ExtractedStatement, *, publisher: Source) -> Source:
+    if not statement.attributed:
+        return source_service.get_or_create(
+            session=session, name=unattributed_source_name(publisher.name), kind=SourceKind.OTHER
+        )
     name = statement.source
     if name_key(name) == name_key(publisher.name):
         return publisher

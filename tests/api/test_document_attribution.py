@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from crosscheck.documents.service import unattributed_source_name
+from crosscheck.sources.schemas import MAX_SOURCE_NAME_CHARS
+
 LONG_SPEAKER = (
     "Coast Herald\n"
     '"The port will reopen on Monday with full staffing," said the people who have lived along '
@@ -30,7 +33,7 @@ def test_a_quote_nobody_is_named_for_is_listed_unattributed_and_no_name_runs_on(
     assert fallback["quote"].startswith('"The port will reopen')
     assert fallback["attributed"] is False and fallback["cue"] == "unattributed"
     assert fallback["confidence"] == 0.0 and fallback["speaker"] is None
-    assert fallback["claim"]["source"]["name"] == "Coast Herald"
+    assert fallback["claim"]["source"]["name"] == "Coast Herald (speaker not named)"
     sources = client.get("/v1/sources", params={"limit": 100}).json()["items"]
     assert all(len(source["name"]) <= 100 for source in sources)
 
@@ -75,3 +78,8 @@ def test_cues_over_graphql(client: TestClient) -> None:
     assert [u["cue"] for u in data["unattributed"]] == ["unattributed"]
     cues = {edge["node"]["cue"] for edge in data["claims"]["edges"]}
     assert {"speech verb", "quote continues", "unattributed"} <= cues
+
+
+def test_the_fallback_source_of_a_long_publisher_name_still_fits() -> None:
+    name = unattributed_source_name("Gazette " * 30)
+    assert len(name) <= MAX_SOURCE_NAME_CHARS and name.endswith("Gazette (speaker not named)")
