@@ -38,7 +38,10 @@ UNNAMED_SPEAKER = " (speaker not named)"
 def unattributed_source_name(publisher: str) -> str:
     """The source that holds a publisher's quotes whose speaker it did not name: marked in its
     name, so that no answer presents the publisher as the one who said them."""
-    return publisher[: MAX_SOURCE_NAME_CHARS - len(UNNAMED_SPEAKER)].rstrip() + UNNAMED_SPEAKER
+    room = MAX_SOURCE_NAME_CHARS - len(UNNAMED_SPEAKER)
+    if len(publisher) > room:  # cut at a word where the name is too long to keep whole
+        publisher = publisher[:room].rsplit(" ", 1)[0] or publisher[:room]
+    return publisher.rstrip() + UNNAMED_SPEAKER
 
 
 def _source_for(session: Session, statement: ExtractedStatement, *, publisher: Source) -> Source:
