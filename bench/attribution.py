@@ -1,10 +1,11 @@
 """Attribution scores on the hand-keyed articles: statements found, sources right, non-claims kept.
 
 Usage: python bench/attribution.py [--by-cue] [--misses] [--speed] [folder ...]
-(default: fixtures/articles, the articles the rules were built on; then fixtures/articles-heldout
-and fixtures/articles-eval, written separately for evaluation and scored apart). Each folder is
-scored with the rules alone and, where the dependency parser is installed, with its second
-reading. --speed times a 2,000-word article and reports the parser's memory.
+(default: fixtures/articles, the articles the rules were first built on; then
+fixtures/articles-heldout, fixtures/articles-dev and fixtures/articles-eval, written apart and
+scored apart). Each folder is scored with the rules alone and, where the dependency parser is
+installed, with its second reading. --speed times a 2,000-word article and reports the parser's
+memory.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDERS = [
     ROOT / "fixtures" / "articles",
     ROOT / "fixtures" / "articles-heldout",
+    ROOT / "fixtures" / "articles-dev",
     ROOT / "fixtures" / "articles-eval",
 ]
 

@@ -35,7 +35,8 @@ _CONTENT_ONLY = frozenset(
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
-Cue = Literal["speech verb", "according to", "inverted speech verb"]
+# The form of attribution the parse shows (not cues.Cue, what a stored attribution rests on)
+SpeechForm = Literal["speech verb", "according to", "inverted speech verb"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class ParsedAttribution:
     person: str | None
     organization: str | None
     verb: str
-    cue: Cue
+    form: SpeechForm
     content_start: int | None
     content_end: int | None
     denies: bool
@@ -116,8 +117,8 @@ def _speech_verb(sentence: ParsedSentence, verb: ParsedToken) -> ParsedAttributi
     if subject is None:
         return None
     inverted = subject.dep == "nsubj" and subject.head == verb.i and subject.i > verb.i
-    cue: Cue = "inverted speech verb" if inverted else "speech verb"
-    return _attribution(sentence, subject, verb.lemma, cue, content)
+    form: SpeechForm = "inverted speech verb" if inverted else "speech verb"
+    return _attribution(sentence, subject, verb.lemma, form, content)
 
 
 def _subject(sentence: ParsedSentence, verb: ParsedToken) -> ParsedToken | None:
@@ -168,14 +169,16 @@ def _clause_ancestors(sentence: ParsedSentence, token: ParsedToken) -> Iterator[
 
 
 def _attribution(
-    sentence: ParsedSentence, head: ParsedToken, verb: str, cue: Cue, content: Span | None
+    sentence: ParsedSentence, head: ParsedToken, verb: str, form: SpeechForm, content: Span | None
 ) -> ParsedAttribution:
     """The attribution to the subject headed by ``head``."""
     content_start, content_end = content if content else (None, None)
     denies = verb in DENIAL_VERBS
     if head.tag == "PRP":
         pronoun = head.text.lower()
-        return ParsedAttribution(pronoun, None, None, verb, cue, content_start, content_end, denies)
+        return ParsedAttribution(
+            pronoun, None, None, verb, form, content_start, content_end, denies
+        )
     phrase = speaker_phrase(sentence, head)
     person = named_person(sentence, head, phrase)
     return ParsedAttribution(
@@ -183,7 +186,7 @@ def _attribution(
         person=without_honorific(person.text) if person else None,
         organization=speaker_organization(sentence, head, phrase, person),
         verb=verb,
-        cue=cue,
+        form=form,
         content_start=content_start,
         content_end=content_end,
         denies=denies,

@@ -81,19 +81,13 @@ def reread(
     pending = [s for s in statements if s.cue in _SECOND_READ]
     if not pending:
         return statements
-    parses = dict(
-        zip(
-            (id(s) for s in pending),
-            parser.parse([text[s.start : s.end] for s in pending]),
-            strict=True,
-        )
-    )
+    parses = iter(parser.parse([text[s.start : s.end] for s in pending]))
     result: list[ExtractedStatement] = []
     for statement in statements:
         if statement.cue not in _SECOND_READ:
             result.append(statement)
             continue
-        sentence = parses[id(statement)]
+        sentence = next(parses)  # the parses are in the order of ``pending``
         found = find_attribution(sentence)
         source, person = _speaker(found, result) if found is not None else ("", None)
         if found is None or not source:

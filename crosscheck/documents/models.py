@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crosscheck.attribution.cues import Cue
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 from crosscheck.sources.models import Source
 
@@ -64,6 +65,6 @@ class ClaimAppearance(Base):
 
     @property
     def attributed(self) -> bool:
-        return self.cue != "unattributed"  # attribution.cues.Cue.UNATTRIBUTED
+        return self.cue != Cue.UNATTRIBUTED
 
     claim: Mapped[Claim] = relationship(lazy="joined", innerjoin=True)

@@ -52,13 +52,15 @@ def _source_for(session: Session, statement: ExtractedStatement, *, publisher: S
     name = statement.source
     if name_key(name) == name_key(publisher.name):
         return publisher
-    for known_as in statement.aliases:  # "Senator Jane Roe" stored before as its own source
-        known = source_service.find_by_name(session=session, name=known_as)
-        if known is not None and source_service.find_by_name(session=session, name=name) is None:
-            return known
-    person = statement.person is not None and statement.person == name
-    kind = SourceKind.PERSON if person else SourceKind.OTHER
-    source = source_service.get_or_create(session=session, name=name, kind=kind)
+    source = source_service.find_by_name(session=session, name=name)
+    if source is None:  # "Senator Jane Roe" may be stored before as a source of its own
+        for known_as in statement.aliases:
+            source = source_service.find_by_name(session=session, name=known_as)
+            if source is not None:
+                return source
+        person = statement.person is not None and statement.person == name
+        kind = SourceKind.PERSON if person else SourceKind.OTHER
+        source = source_service.get_or_create(session=session, name=name, kind=kind)
     source_service.add_aliases(session=session, source=source, aliases=statement.aliases)
     return source
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -67,6 +67,17 @@ class Eligibility:
         )
 
 
+def _depths(total: int, top_k: int, eligibility: Eligibility) -> Iterator[int]:
+    """How deep to search, in turn, for ``top_k`` eligible claims: enough for them past the
+    excluded ones, then four times deeper each time some fail the filters, up to every claim."""
+    depth = min(total, top_k * 4 + len(eligibility.exclude_claims))
+    while True:
+        yield depth
+        if depth >= total:
+            return
+        depth = min(total, depth * 4)
+
+
 def _nearest_eligible(
     *,
     session: Session,
@@ -77,11 +88,10 @@ def _nearest_eligible(
     timings: dict[str, float],
 ) -> list[tuple[Claim, float]]:
     """The ``top_k`` nearest stored claims that pass the source and time filters, best first."""
-    total = claim_index.count()
-    fetch = min(total, top_k * 4 + len(eligibility.exclude_claims))
-    while True:
+    eligible: list[tuple[Claim, float]] = []
+    for depth in _depths(claim_index.count(), top_k, eligibility):
         with timed(timings, "search"):
-            hits = claim_index.search(query, fetch)
+            hits = claim_index.search(query, depth)
         with timed(timings, "fetch"):
             claims = claim_service.get_many(
                 session=session, claim_ids=[claim_id for claim_id, _ in hits]
@@ -91,9 +101,9 @@ def _nearest_eligible(
             for claim_id, score in hits
             if claim_id in claims and eligibility.admits(claims[claim_id])
         ]
-        if len(eligible) >= top_k or fetch >= total:
-            return eligible[:top_k]
-        fetch = min(total, fetch * 4)
+        if len(eligible) >= top_k:
+            break
+    return eligible[:top_k]
 
 
 def _matched_eligible(
@@ -108,10 +118,10 @@ def _matched_eligible(
 ) -> list[tuple[Claim, float]]:
     """The ``top_k`` best matches of ``text`` by words and meaning fused (as search ranks them)
     that pass the filters, best first, each with its cosine similarity to ``query``."""
-    total = claim_index.count()
-    depth = min(total, top_k * 4 + len(eligibility.exclude_claims))
     parts = [normalize_post(text) or text]
-    while True:
+    chosen: list[Claim] = []
+    vectors: dict[int, Vectors] = {}
+    for depth in _depths(claim_index.count(), top_k, eligibility):
         ranked = rank_claims(
             session=session,
             claim_index=claim_index,
@@ -132,9 +142,9 @@ def _matched_eligible(
             # A claim stored but not yet indexed has no vector to weigh it by: it waits.
             vectors = claim_index.vectors([claim.id for claim in eligible[: top_k * 2]])
             chosen = [claim for claim in eligible if claim.id in vectors][:top_k]
-        if len(chosen) >= top_k or depth >= total:
-            return [(claim, float(vectors[claim.id] @ query)) for claim in chosen]
-        depth = min(total, depth * 4)
+        if len(chosen) >= top_k:
+            break
+    return [(claim, float(vectors[claim.id] @ query)) for claim in chosen]
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,19 @@ def server(
         log.close()
 
 
+def _phone_page(browser: Any) -> Any:
+    """A new page in a phone-sized, touch browser context."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
 def _screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
@@ -213,14 +226,7 @@ def test_check_a_claim_see_sources_and_a_timeline(browser: Any, server: str) -> 
 def test_readable_on_a_phone_and_linkable(browser: Any, server: str) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page = _phone_page(browser)
     page.goto(f"{server}/app/?q={QUERY.replace(' ', '+')}&as_of=2024-10-17")
     expect(page.locator("#verdict")).to_have_text("unverified")
     expect(page.locator("#summary")).to_contain_text("as of")
@@ -243,7 +249,7 @@ def test_readable_on_a_phone_and_linkable(browser: Any, server: str) -> None:
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert fits
     _screenshot(page, "page-claim-phone.png")
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize(
@@ -348,14 +354,7 @@ def test_checked_before_lists_the_stored_claims_a_post_matches(browser: Any, ser
 def test_checked_before_shows_a_fact_checkers_rating_on_a_phone(browser: Any, server: str) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page = _phone_page(browser)
     post = (
         "3000 North Korean troops shipped to Vladivostok 🚢 "
         "pic.twitter.com/AbC123 — Daily Wire Watch (@wirewatch) October 24, 2024"
@@ -384,7 +383,7 @@ def test_checked_before_shows_a_fact_checkers_rating_on_a_phone(browser: Any, se
     reviewed.get_by_role("link", name="weigh the evidence").click()
     expect(page.locator("#verdict")).not_to_be_empty()
     expect(page.get_by_label("Claim to check")).to_have_value(REVIEWED)
-    context.close()
+    page.context.close()
 
 
 def test_checked_before_says_when_nothing_matches_and_shows_errors(

@@ -35,17 +35,17 @@ from crosscheck.attribution.extractor import extract_statements
                 ("Deputy Secretary of State for Trade Policy Amira Osei",),
             ),
         ),
-        ("Korvany Interior Ministry", "ministry spokesman Pavel Drozdan", None),
+        (  # a spokesperson keeps speaking for the body
+            "Korvany Interior Ministry",
+            "ministry spokesman Pavel Drozdan",
+            SpeakerEntity("Korvany Interior Ministry", "Pavel Drozdan"),
+        ),
         ("Royal Bank of Lestria", None, SpeakerEntity("Royal Bank of Lestria", None)),
         ("Friends of the Marsh", None, SpeakerEntity("Friends of the Marsh", None)),
     ],
 )
-def test_speaker_entities(source: str, person: str | None, expected: SpeakerEntity | None) -> None:
-    entity = speaker_entity(source, person)
-    if expected is None:  # a spokesperson keeps speaking for the body
-        assert entity == SpeakerEntity("Korvany Interior Ministry", "Pavel Drozdan")
-    else:
-        assert entity == expected
+def test_speaker_entities(source: str, person: str | None, expected: SpeakerEntity) -> None:
+    assert speaker_entity(source, person) == expected
 
 
 def test_phrases_that_cannot_be_names_are_refused() -> None:

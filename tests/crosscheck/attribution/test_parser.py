@@ -46,7 +46,7 @@ class Expected(NamedTuple):
     person: str | None
     organization: str | None
     verb: str
-    cue: str
+    form: str
     speaker_text: str | None = None  # checked when given
     content: str | None = None  # likewise
 
@@ -137,7 +137,7 @@ def test_speakers_read_from_the_parse(parser: DependencyParser, sentence: str) -
     expected = SENTENCES[sentence]
     found = attribution_of(parser, sentence)
     assert found is not None
-    assert (found.person, found.organization, found.verb, found.cue) == expected[:4]
+    assert (found.person, found.organization, found.verb, found.form) == expected[:4]
     assert found.denies == (found.verb == "deny")
     if expected.speaker_text is not None:
         assert found.speaker_text == expected.speaker_text
