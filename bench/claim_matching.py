@@ -10,22 +10,23 @@ One run prints, on this machine:
 - accuracy on the CLEF CheckThat! 2020 task 2 tweets of ``--split`` (the test tweets are held out
   and never read): a real server (``crosscheck serve``) on a fresh SQLite database, the verified
   claims loaded through ``POST /v1/claims/bulk`` (NDJSON, source "Snopes", ``external_id`` = the
-  vclaim id), then each tweet sent to ``POST /v1/search`` with ``top_k`` 10 under each retrieval
-  mode (hybrid; lexical = BM25 alone; semantic = the vectors alone): MAP@1, MAP@5 (the task's
-  definition: precision at each relevant rank up to k, summed, over min(relevant, k)), MRR
-  (within the 10 returned) and recall@10;
+  vclaim id, ``title`` = the fact-check's headline), then each tweet sent to ``POST /v1/search``
+  with ``top_k`` 10 under each retrieval mode (hybrid; lexical = BM25 alone; semantic = the
+  vectors alone): MAP@1, MAP@5 (the task's definition: precision at each relevant rank up to k,
+  summed, over min(relevant, k)), MRR (within the 10 returned) and recall@10;
 - per store size, ``POST /v1/search`` over HTTP from one client, ``--requests`` tweets per mode:
   p50 / p99, as ratios to the raw encode, and the server's own split of the time (its
   Server-Timing header: lexical, encode, search, fetch; p50 each; in hybrid retrieval the encode
-  runs beside the lexical query, so the steps may overlap). A size up to 20,000 is the
-  CheckThat store itself (10,375 rows, 10,368 distinct texts); a larger one is a synthetic store
-  of that many claims, written straight into SQLite (the FTS5 triggers of migration 0010 fill the
-  lexical index) with a FAISS index saved beside it (IVF from 50,000 claims by default), so the
-  server loads both instead of encoding a million texts. Its texts are the verified claims, each
-  with a number (``... #123456``): the words' document frequencies grow with the store, and no
-  word is in every claim (a pessimistic store for words about one topic, which recur in about
-  size / 10,368 claims; a real store's are more varied). Its vectors are real embeddings of those
-  claims plus noise (cosine 0.74-0.96 to them, as in bench/verify.py).
+  runs beside the lexical query, so the steps may overlap). A size up to 20,000 is the CheckThat
+  store itself (10,375 rows, 10,368 distinct texts); a larger one is a synthetic store of that
+  many claims, written straight into SQLite (the FTS5 triggers of migrations 0010 and 0012 fill
+  the lexical index) with a FAISS index saved beside it (IVF from 50,000 claims by default), so
+  the server loads both instead of encoding a million texts. Its texts are the verified claims,
+  each with a number (``... #123456``) and its headline as title: the words' document frequencies
+  grow with the store, and no word is in every claim (a pessimistic store for words about one
+  topic, which recur in about size / 10,368 claims; a real store's are more varied). Its vectors
+  are real embeddings of those claims plus noise (cosine 0.74-0.96 to them, as in
+  bench/verify.py).
 
 Figures only; nothing is asserted. The machine's load average is printed at the start and end.
 """
@@ -91,6 +92,7 @@ WARM_UP_REQUESTS = 5
 class VerifiedClaim:
     vclaim_id: str
     text: str
+    title: str  # the fact-check's headline
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def read_tsv(path: Path) -> list[list[str]]:
 
 def verified_claims(folder: Path) -> list[VerifiedClaim]:
     return [
-        VerifiedClaim(vclaim_id=row[0], text=row[1].strip())
+        VerifiedClaim(vclaim_id=row[0], text=row[1].strip(), title=row[2].strip())
         for row in read_tsv(folder / "verified_claims.docs.tsv")
     ]
 
@@ -225,7 +227,11 @@ def bulk_load(base: str, claims: Sequence[VerifiedClaim]) -> dict[str, frozenset
     the vclaim ids it stands for (a text the source already said is stored once: its later
     rows answer ``exists``)."""
     body = "".join(
-        json.dumps({"text": c.text, "source": SOURCE, "external_id": c.vclaim_id}) + "\n"
+        json.dumps(
+            {"text": c.text, "source": SOURCE, "external_id": c.vclaim_id}
+            | ({"title": c.title} if c.title else {})
+        )
+        + "\n"
         for c in claims
     ).encode()
     started = time.perf_counter()
@@ -460,15 +466,16 @@ def synthetic_store(
     database = folder / "crosscheck.db"
     vectors, centre = clustered_vectors(centres, size, seed=size)
     texts = [f"{claims[c].text} #{i}" for i, c in enumerate(centre.tolist(), start=1)]
+    titles = [claims[c].title or None for c in centre.tolist()]
     del centre
     started = time.perf_counter()
-    write_store(f"sqlite:///{database}", texts)  # ids 1..size in order
+    write_store(f"sqlite:///{database}", texts, titles)  # ids 1..size in order
     seconds = time.perf_counter() - started
     print(
         f"database rows written in {seconds:.0f}s ({size / seconds:,.0f} rows/s, FTS5 triggers "
         f"included); {database.stat().st_size / 2**20:,.0f} MiB"
     )
-    del texts
+    del texts, titles
     gc.collect()
     settings = Settings()
     layout = IndexLayout(

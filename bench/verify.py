@@ -282,8 +282,11 @@ def bench_index(
 # ---------------------------------------------------------------------------------------------
 
 
-def write_store(database_url: str, texts: Sequence[str]) -> None:
-    """Claims ``texts`` under 200 sources, inserted in bulk (ids 1..N in order)."""
+def write_store(
+    database_url: str, texts: Sequence[str], titles: Sequence[str | None] | None = None
+) -> None:
+    """Claims ``texts`` (with ``titles``, if given) under 200 sources, inserted in bulk (ids
+    1..N in order)."""
     upgrade(database_url)
     engine = create_engine(database_url)
     with engine.begin() as connection:
@@ -299,6 +302,7 @@ def write_store(database_url: str, texts: Sequence[str]) -> None:
                         "text": text,
                         "content_hash": content_hash(text),
                         "source_id": 1 + (start + i) % 200,
+                        "title": titles[start + i] if titles is not None else None,
                     }
                     for i, text in enumerate(texts[start : start + 50_000])
                 ],

@@ -70,7 +70,7 @@ def load(
 ) -> None:
     """Bulk-load claims, documents or fact-checkers' reviews; re-running a file adds nothing twice.
 
-    Rows: {"text", "source", "stated_at"?, "url"?, "external_id"?} for claims;
+    Rows: {"text", "source", "stated_at"?, "url"?, "title"?, "external_id"?} for claims;
     {"text", "publisher", "title"?, "url"?, "published_at"?} for documents.
     Unknown fields are rejected. schema.org ClaimReview JSON-LD (.jsonld, a .json file that is
     JSON-LD, or the JSON-LD scripts of an .html page) loads the reviewed claims, their claimants

@@ -50,6 +50,8 @@ def _lexical_index(url: str) -> set[str]:
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     assert _tables(database_url) == TABLES
     assert _lexical_index(database_url)
+    downgrade(database_url, "0011")  # the index over the text alone again
+    assert _lexical_index(database_url)
     downgrade(database_url, "0009")
     assert _lexical_index(database_url) == set()
     downgrade(database_url, "base")

@@ -22,6 +22,9 @@ class ClaimInput:
     source_id: int | None = None
     stated_at: datetime | None = None
     url: str | None = None
+    title: str | None = strawberry.field(
+        default=None, description="The headline it was published or fact-checked under"
+    )
     external_id: str | None = None
 
 

@@ -119,6 +119,9 @@ class ClaimType:
     source: SourceRefType
     stated_at: datetime | None
     url: str | None
+    title: str | None = strawberry.field(
+        description="The headline it was published or fact-checked under"
+    )
     external_id: str | None
     document_id: int | None
     polarity: str
@@ -192,6 +195,7 @@ class ClaimType:
             source=SourceRefType(id=claim.source.id, name=claim.source.name),
             stated_at=claim.stated_at,
             url=claim.url,
+            title=claim.title,
             external_id=claim.external_id,
             document_id=claim.document_id,
             polarity=claim.polarity,

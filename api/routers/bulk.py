@@ -189,7 +189,7 @@ BULK_RESPONSES: dict[int | str, dict[str, Any]] = {
     operation_id="bulkLoadClaims",
     summary="Load many claims: NDJSON (streamed) or a JSON array; one result per row",
     description=(
-        "Each row: `{text, source, stated_at?, url?, external_id?}`; unknown fields are "
+        "Each row: `{text, source, stated_at?, url?, title?, external_id?}`; unknown fields are "
         "rejected. A row already stored (same `external_id`, or same source and wording) is "
         "`exists`; a bad row is `error` with its field and reason and never fails the others. "
         "Bodies are limited to `CROSSCHECK_BULK_MAX_BYTES` (default 100 MB)."

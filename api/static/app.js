@@ -170,6 +170,7 @@
     const claim = item.claim;
     const entry = el("li", { className: item.rating === null ? "match" : "match reviewed" });
     entry.append(el("p", { text: claim.text, className: "match-text" }));
+    if (claim.title) entry.append(el("p", { text: claim.title, className: "match-title" }));
     const meta = el("p", { className: "meta" }, [el("span", { text: claim.source.name, className: "source-name" }), dateOf(claim.stated_at)]);
     const link = claim.url ? safeUrl(claim.url) : null;
     if (link) meta.append(el("a", { text: "where it was said", attrs: { href: link, rel: "noopener noreferrer" } }));

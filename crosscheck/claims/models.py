@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crosscheck.database import Base, IdType, UTCDateTime, utcnow
 from crosscheck.sources.models import Source
 
+MAX_CLAIM_TITLE_CHARS = 500
+
 
 class Claim(Base):
     """One statement; the same text from the same source is stored once (``content_hash``)."""
@@ -35,6 +37,8 @@ class Claim(Base):
     )
     stated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     url: Mapped[str | None] = mapped_column(String(2000))
+    # The headline the claim was published or fact-checked under: matched as words, like the text.
+    title: Mapped[str | None] = mapped_column(String(MAX_CLAIM_TITLE_CHARS))
     external_id: Mapped[str | None] = mapped_column(String(200))
     # "asserts" or "denies": whether the source affirms the statement or rejects it.
     polarity: Mapped[str] = mapped_column(String(10), default="asserts", server_default="asserts")

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from crosscheck.claims.models import MAX_CLAIM_TITLE_CHARS
 from crosscheck.database import DatabaseId
 from crosscheck.fields import NotBlank, Printable, RequestTime, StrictId
 from crosscheck.pagination import Page
@@ -26,6 +27,9 @@ MAX_CLAIM_CHARS = 5_000
 
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=500), NotBlank, Printable]
 ClaimText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CLAIM_CHARS), NotBlank]
+ClaimTitle = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_CLAIM_TITLE_CHARS), NotBlank, Printable
+]
 
 
 class ClaimCreate(BaseModel):
@@ -40,14 +44,20 @@ class ClaimCreate(BaseModel):
     source_id: StrictId | None = None
     stated_at: RequestTime | None = None
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
+    title: ClaimTitle | None = Field(
+        default=None,
+        description="The headline the claim was published or fact-checked under; search "
+        "matches its words as well as the claim's",
+        examples=["Are 3,000 North Korean soldiers in Russia?"],
+    )
     external_id: (
         Annotated[str, StringConstraints(min_length=1, max_length=200), NotBlank, Printable] | None
     ) = None
 
-    @field_validator("text")
+    @field_validator("text", "title")
     @classmethod
-    def _clean(cls, value: str) -> str:
-        return visible_text(clean_text(value))
+    def _clean(cls, value: str | None) -> str | None:
+        return None if value is None else visible_text(clean_text(value))
 
     @model_validator(mode="after")
     def _one_source(self) -> ClaimCreate:
@@ -95,6 +105,9 @@ class ClaimRead(BaseModel):
     source: SourceRef
     stated_at: datetime | None
     url: str | None
+    title: str | None = Field(
+        default=None, description="The headline it was published or fact-checked under"
+    )
     external_id: str | None
     document_id: int | None = Field(description="The first document the claim was taken from")
     polarity: str = Field(description="asserts, or denies: the source rejects the statement")

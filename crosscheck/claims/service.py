@@ -69,6 +69,7 @@ def create(
         source=source,
         stated_at=claim_in.stated_at,
         url=str(claim_in.url) if claim_in.url else None,
+        title=claim_in.title,
         external_id=claim_in.external_id,
         polarity=polarity,
         document_id=document_id,

@@ -347,6 +347,7 @@ def _insert_skipping_conflicts(session: Session, items: Sequence[_NewClaim]) -> 
             "source_id": item.source_id,
             "stated_at": item.claim.stated_at,
             "url": str(item.claim.url) if item.claim.url else None,
+            "title": item.claim.title,
             "external_id": item.claim.external_id,
             "polarity": "asserts",
             "created_at": now,

@@ -30,6 +30,7 @@ _PROPERTY_OF = {
     "source": "itemReviewed.author.name",
     "stated_at": "itemReviewed.datePublished",
     "url": "itemReviewed.appearance",
+    "title": "headline",
 }
 
 
@@ -112,6 +113,7 @@ class ClaimReviewBulkLoader:
                     rating=review.rating,
                     url=review.url,
                     reviewed_at=review.reviewed_at,
+                    headline=review.headline,
                 )
                 for _, review, result in stored
                 if result.id is not None
@@ -148,6 +150,8 @@ def _claim_row(review: ImportedReview) -> dict[str, Any]:
         row["stated_at"] = review.stated_at.isoformat()
     if review.claim_url is not None:
         row["url"] = review.claim_url
+    if review.headline is not None:
+        row["title"] = review.headline
     return row
 
 

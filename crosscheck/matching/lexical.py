@@ -1,8 +1,9 @@
 """The lexical index kept in the claims database itself: SQLite FTS5, PostgreSQL full-text search.
 
-Both are kept in step with the claims table by the database (migration 0010): an FTS5 table fed
-by triggers on SQLite, a GIN index over ``to_tsvector('english', text)`` on PostgreSQL. They
-change in the same transaction as the claims, so a crash can never leave them apart.
+Both cover a claim's text and its title, and are kept in step with the claims table by the
+database (migrations 0010, 0012): an FTS5 table fed by triggers on SQLite, a GIN index over the
+text and title as one ``tsvector`` on PostgreSQL. They change in the same transaction as the
+claims, so a crash can never leave them apart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import snowballstemmer
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Select,
     String,
     column,
     func,
@@ -31,6 +33,8 @@ PG_INDEX = "ix_claims_text_search"
 # The text search configuration of the PostgreSQL expression index (migration 0010); a query
 # must spell the same expression for the index to serve it.
 PG_CONFIG = "english"
+# What the index covers (migration 0012): the claim's words and its title's, as one document.
+PG_DOCUMENT = f"to_tsvector('{PG_CONFIG}', claims.text || ' ' || coalesce(claims.title, ''))"
 # The rarest words count most; beyond this many a query only gets slower, not better.
 MAX_TERMS = 32
 # On SQLite a query's time follows how many claims hold its words: in a large store, words held
@@ -131,8 +135,17 @@ def _search_sqlite(
 def _search_postgresql(
     session: Session, terms: list[str], limit: int, conditions: list[ColumnElement[bool]]
 ) -> list[tuple[int, float]]:
+    statement = postgresql_query(terms, limit, conditions)
+    return [(int(claim_id), float(value)) for claim_id, value in session.execute(statement)]
+
+
+def postgresql_query(
+    terms: list[str], limit: int, conditions: list[ColumnElement[bool]]
+) -> Select[int, float]:
+    """The ranked full-text query; its document is spelled as the index's, so the index
+    serves it."""
     config = literal_column(f"'{PG_CONFIG}'::regconfig", type_=String)
-    document = func.to_tsvector(config, Claim.text)
+    document: ColumnElement[str] = literal_column(PG_DOCUMENT, type_=String)
     # Terms are letters and digits only, so they are safe inside a tsquery.
     query = func.to_tsquery(config, text(":terms").bindparams(terms=" | ".join(terms)))
     score = func.ts_rank_cd(document, query, type_=Float)
@@ -142,7 +155,7 @@ def _search_postgresql(
         .order_by(score.desc(), Claim.id)
         .limit(limit)
     )
-    return [(int(claim_id), float(value)) for claim_id, value in session.execute(statement)]
+    return statement
 
 
 def rebuild_lexical_index(session: Session) -> None:

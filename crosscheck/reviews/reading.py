@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import AnyHttpUrl, TypeAdapter, ValidationError
 
+from crosscheck.claims.models import MAX_CLAIM_TITLE_CHARS
 from crosscheck.errors import InvalidInputError
 from crosscheck.reviews.jsonld import type_names
 from crosscheck.sources.models import SourceKind
@@ -30,6 +31,7 @@ class ImportedReview:
     rating: str
     url: str
     reviewed_at: datetime | None
+    headline: str | None = None  # the fact-check's headline: stored as the claim's title
 
 
 def _first(value: Any) -> Any:
@@ -141,4 +143,10 @@ def read_claim_review(
         rating=verdict,
         url=url,
         reviewed_at=_date(node.get("datePublished"), "datePublished"),
+        headline=_text(
+            node.get("headline") or node.get("name"),
+            "headline",
+            required=False,
+            limit=MAX_CLAIM_TITLE_CHARS,
+        ),
     )

@@ -49,6 +49,8 @@ REVIEW = {
     "url": "https://factdesk.example.org/checks/vladivostok-troops",
     "reviewed_at": datetime(2024, 10, 25, 12, tzinfo=UTC),
 }
+# The fact-check's headline, stored as the reviewed claim's title.
+HEADLINE = "Did 3,000 North Korean troops sail to Vladivostok?"
 TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.slow
@@ -87,7 +89,7 @@ def server(
     tmp_path_factory: pytest.TempPathFactory, encoder: SentenceTransformerEncoder
 ) -> Iterator[str]:
     """``crosscheck serve`` in its own process on a free port, the demo loaded beforehand and
-    one of its claims given a fact-checker's review (``REVIEW``)."""
+    one of its claims given a fact-checker's review (``REVIEW``) and headline (``HEADLINE``)."""
     folder = tmp_path_factory.mktemp("page")
     database_url = f"sqlite:///{folder / 'page.db'}"
     upgrade(database_url)
@@ -97,8 +99,9 @@ def server(
     runtime.start(load_judge=False)
     load_demo(runtime)
     with runtime.session_factory() as session:
-        claim_id = session.scalars(select(Claim.id).where(Claim.text == REVIEWED)).one()
-        session.add(ClaimReview(claim_id=claim_id, **REVIEW))
+        claim = session.scalars(select(Claim).where(Claim.text == REVIEWED)).one()
+        claim.title = HEADLINE
+        session.add(ClaimReview(claim_id=claim.id, **REVIEW))
         session.commit()
     runtime.close()
     port = _free_port()
@@ -366,6 +369,7 @@ def test_checked_before_shows_a_fact_checkers_rating_on_a_phone(browser: Any, se
     expect(reviewed).to_have_count(1)
     expect(reviewed).to_have_class("match reviewed")
     expect(reviewed.locator(".tag.rated")).to_have_text("Fact-checked")
+    expect(reviewed.locator(".match-title")).to_have_text(HEADLINE)
     ratings = reviewed.get_by_role("list", name="Fact-checkers' ratings")
     expect(ratings).to_contain_text(f"Rated {REVIEW['rating']} by {REVIEW['reviewer']}")
     expect(ratings.get_by_role("link", name=str(REVIEW["reviewer"]))).to_have_attribute(

@@ -13,6 +13,7 @@ from crosscheck.claims.schemas import ClaimCreate, ClaimRead
 from crosscheck.ingest.results import RowResult, RowStatus
 from crosscheck.ingest.reviews import ClaimReviewBulkLoader
 from crosscheck.ingest.rows import read_claim_reviews
+from crosscheck.matching.lexical import search_lexical
 from crosscheck.runtime import Runtime
 from crosscheck.sources.models import SourceKind
 from tests.crosscheck.reviews.test_jsonld import review
@@ -123,3 +124,37 @@ def test_a_stored_claim_gains_the_review_and_loses_it_with_the_claim(runtime: Ru
         session.delete(claim)
         session.commit()
         assert session.scalars(select(ClaimReview)).all() == []  # reviews go with their claim
+
+
+def test_a_reviews_headline_becomes_its_claims_title(runtime: Runtime) -> None:
+    headlined = {
+        **review("Port Aster's harbour was dredged."),
+        "headline": "Was the harbour dug out?",
+    }
+    named = {**review("The Aster lighthouse closed.", "True"), "name": "Aster lighthouse: closed"}
+    too_long = {**review("The Aster ferry sank."), "headline": "x" * 501}
+    results = _load(
+        runtime, {"@context": "https://schema.org", "@graph": [headlined, named, too_long]}
+    )
+    assert [r.status for r in results] == [RowStatus.CREATED, RowStatus.CREATED, RowStatus.ERROR]
+    assert results[2].error is not None and results[2].error.field == "headline"
+    assert [c.title for c in _claims(runtime)] == [
+        "Was the harbour dug out?",
+        "Aster lighthouse: closed",
+    ]
+
+
+def test_a_claim_stored_untitled_takes_the_headline_of_its_review_later(runtime: Runtime) -> None:
+    text = "The Aster ferry runs at night."
+    with runtime.session_factory() as session:
+        claim_service.create(session=session, claim_in=ClaimCreate(text=text, source="Dana Holm"))
+        session.commit()
+    first = {**review(text), "headline": "Nocturnal crossings?"}
+    second = {**first, "url": "https://otherdesk.example.net/ferry", "headline": "Ferry claim"}
+    _load(runtime, first)
+    _load(runtime, second)
+    # The first headline stays: a title once given is not replaced by another desk's.
+    assert [c.title for c in _claims(runtime)] == ["Nocturnal crossings?"]
+    with runtime.session_factory() as session:
+        found = search_lexical(session=session, query="nocturnal crossings", limit=5)
+    assert [claim_id for claim_id, _ in found] == [_claims(runtime)[0].id]

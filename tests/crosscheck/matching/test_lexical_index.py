@@ -8,9 +8,12 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from crosscheck.database import create_db_engine
 from crosscheck.matching import lexical
 from crosscheck.matching.lexical import FTS_TABLE, rebuild_lexical_index, search_lexical
+from crosscheck.migrations import upgrade
 from crosscheck.runtime import Runtime
 
 ROWS = [
@@ -81,3 +84,44 @@ def test_words_most_claims_hold_are_left_out_of_large_queries(
         # In a store this small no word is common enough to leave out.
         monkeypatch.setattr(lexical, "COMMON_MIN_CLAIMS", 1000)
         assert set(lexical._rarest(session, query)) == set(query)
+
+
+def test_a_claims_title_is_matched_as_words_as_its_text_is(client: TestClient) -> None:
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    single = client.post(
+        "/v1/claims",
+        json={
+            "text": "Ninety cellars flooded overnight.",
+            "source": "Wire",
+            "title": "Did the Marlow embankment collapse?",
+        },
+    )
+    assert single.status_code == 201, single.text
+    assert single.json()["title"] == "Did the Marlow embankment collapse?"
+    row = {"text": "The river rose two metres.", "source": "Wire", "title": "Marlow embankment"}
+    bulk = client.post(
+        "/v1/claims/bulk", content=json.dumps(row), headers={"content-type": "application/x-ndjson"}
+    )
+    bulk_id = bulk.json()["results"][0]["id"]
+    assert client.get(f"/v1/claims/{bulk_id}").json()["title"] == "Marlow embankment"
+    # Neither text holds "embankment": only the titles do.
+    assert set(_found(runtime, "embankment")) == {single.json()["id"], bulk_id}
+    assert client.delete(f"/v1/claims/{bulk_id}").status_code == 204
+    assert _found(runtime, "embankment") == [single.json()["id"]]
+
+
+@pytest.mark.postgres
+def test_postgresql_answers_a_lexical_query_from_its_index(postgres_url: str) -> None:
+    upgrade(postgres_url)
+    engine = create_db_engine(postgres_url)
+    try:
+        with Session(engine) as session:
+            # The query must spell the index's expression for the planner to use it; with
+            # table scans priced out, a query that does not would still show one.
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            query = lexical.postgresql_query(["marlow", "embankment"], 10, [])
+            sql = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+            plan = list(session.execute(text(f"EXPLAIN {sql}")).scalars())
+    finally:
+        engine.dispose()
+    assert any(lexical.PG_INDEX in line for line in plan), plan
