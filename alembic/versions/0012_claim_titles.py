@@ -75,8 +75,8 @@ def downgrade() -> None:
     if _postgresql():
         op.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
         op.execute(f"CREATE INDEX {PG_INDEX} ON claims USING gin (to_tsvector('english', text))")
-    else:
-        _drop_sqlite_index()
-    op.drop_column("claims", "title")  # SQLite drops a column in place since 3.35
-    if not _postgresql():
-        _create_sqlite_index(["text"])
+        op.drop_column("claims", "title")
+        return
+    _drop_sqlite_index()  # its triggers name the column
+    op.drop_column("claims", "title")  # in place: SQLite drops a column since 3.35
+    _create_sqlite_index(["text"])

@@ -30,10 +30,10 @@ from crosscheck.claims.models import Claim
 
 FTS_TABLE = "claims_fts"
 PG_INDEX = "ix_claims_text_search"
-# The text search configuration of the PostgreSQL expression index (migration 0010); a query
-# must spell the same expression for the index to serve it.
+# The text search configuration of the PostgreSQL expression index, and what the index covers
+# (migration 0012): the claim's words and its title's, as one document. A query must spell the
+# same expression for the index to serve it.
 PG_CONFIG = "english"
-# What the index covers (migration 0012): the claim's words and its title's, as one document.
 PG_DOCUMENT = f"to_tsvector('{PG_CONFIG}', claims.text || ' ' || coalesce(claims.title, ''))"
 # The rarest words count most; beyond this many a query only gets slower, not better.
 MAX_TERMS = 32
